@@ -1,0 +1,169 @@
+"""Generators (G1): a next-token rule `pi(.|u)` at every prefix, and what it induces.
+
+`pi(y) = prod_t pi(y_t | y_<t)` and the reach probability `rho(u) = prod_{t<=|u|} pi(u_t|u_<t)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+
+import attrs
+
+from genaccess.spec.distribution import Distribution
+from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.prefix import (
+    Prefix,
+    Response,
+    all_prefixes,
+    all_responses,
+    check_prefix,
+    check_response,
+    check_vocab_and_horizon,
+)
+
+Rule = Callable[[Prefix], Distribution]
+
+
+@attrs.frozen
+class TableRule:
+    """A next-token rule given as a table; prefixes not in the table use `default`."""
+
+    table: Mapping[Prefix, Distribution] = attrs.field(eq=False)
+    default: Distribution | None
+
+    def __call__(self, prefix: Prefix) -> Distribution:
+        found = self.table.get(prefix, self.default)
+        if found is None:
+            raise InvalidDefinition("table", "has no entry for this prefix and no default", prefix)
+        return found
+
+
+def _as_distribution(value: object, field: str) -> Distribution:
+    if isinstance(value, Distribution):
+        return value
+    try:
+        return Distribution(value)  # type: ignore[arg-type]
+    except InvalidDefinition as err:
+        raise InvalidDefinition(f"{field}.{err.field}", err.rule, err.value) from None
+
+
+@attrs.frozen
+class Generator:
+    """G1 object: a generator `pi` over `V = {0..K-1}` with horizon `H`.
+
+    `rule(u)` is the next-token distribution at prefix `u`. Build one with `from_table`
+    (validated eagerly) or `from_rule` (each answer validated when it is asked for).
+
+    >>> g = Generator.from_table(2, 2, {(): ("1/3", "2/3")}, default=("1/2", "1/2"))
+    >>> reach_probability(g, (1,))
+    Fraction(2, 3)
+    """
+
+    vocab_size: int
+    horizon: int
+    rule: Rule = attrs.field(eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        check_vocab_and_horizon(self.vocab_size, self.horizon)
+
+    @classmethod
+    def from_rule(cls, vocab_size: int, horizon: int, rule: Rule) -> Generator:
+        """A generator whose next-token distribution is `rule(u)`."""
+        return cls(vocab_size, horizon, rule)
+
+    @classmethod
+    def from_table(
+        cls,
+        vocab_size: int,
+        horizon: int,
+        table: Mapping[Prefix, object],
+        default: object = None,
+    ) -> Generator:
+        """A generator from `{prefix: distribution}`; missing prefixes use `default`.
+
+        Every entry is validated now: prefixes (tokens in range, length <= H-1) and
+        distributions (K entries, non-negative, finite, summing to 1).
+        """
+        check_vocab_and_horizon(vocab_size, horizon)
+        checked: dict[Prefix, Distribution] = {}
+        for u, dist in table.items():
+            key = check_prefix(u, vocab_size, horizon, field=f"table key {u!r}")
+            checked[key] = _check_size(_as_distribution(dist, f"table[{u!r}]"), vocab_size)
+        fallback = (
+            None if default is None else _check_size(_as_distribution(default, "default"), vocab_size)
+        )
+        if fallback is None:
+            missing = [u for u in all_prefixes(vocab_size, horizon) if u not in checked]
+            if missing:
+                raise InvalidDefinition("table", "misses prefixes and no default is given", missing[0])
+        return cls(vocab_size, horizon, TableRule(checked, fallback))
+
+    def next_token(self, prefix: Sequence[int]) -> Distribution:
+        """`pi(.|u)`, validated: `u` is a prefix and the answer has `K` entries."""
+        u = check_prefix(tuple(prefix), self.vocab_size, self.horizon)
+        return _check_size(_as_distribution(self.rule(u), f"rule({u!r})"), self.vocab_size)
+
+    def table(self) -> dict[Prefix, Distribution]:
+        """The whole rule as a table (every prefix; exponential in `H`)."""
+        return {u: self.next_token(u) for u in all_prefixes(self.vocab_size, self.horizon)}
+
+
+def _check_size(dist: Distribution, vocab_size: int) -> Distribution:
+    if dist.vocab_size != vocab_size:
+        raise InvalidDefinition(
+            "probs", f"needs exactly K = {vocab_size} entries", dist.vocab_size
+        )
+    return dist
+
+
+def response_probability(generator: Generator, response: Sequence[int]) -> Fraction:
+    """`pi(y) = prod_t pi(y_t | y_<t)`."""
+    y = check_response(tuple(response), generator.vocab_size, generator.horizon)
+    p = Fraction(1)
+    for t, a in enumerate(y):
+        p *= generator.next_token(y[:t])[a]
+    return p
+
+
+def reach_probability(generator: Generator, prefix: Sequence[int]) -> Fraction:
+    """`rho(u) = prod_{t<=|u|} pi(u_t | u_<t)`; `rho(()) = 1`.
+
+    Defined for prefixes and for full responses (where it equals `pi(y)`).
+    """
+    u = tuple(prefix)
+    if len(u) > generator.horizon:
+        raise InvalidDefinition("prefix", f"length at most H = {generator.horizon}", u)
+    p = Fraction(1)
+    for t, a in enumerate(u):
+        p *= generator.next_token(u[:t])[a]
+    return p
+
+
+def response_law(generator: Generator) -> dict[Response, Fraction]:
+    """The distribution `pi` induces on `V^H`, every response listed (zeros included)."""
+    return {
+        y: response_probability(generator, y)
+        for y in all_responses(generator.vocab_size, generator.horizon)
+    }
+
+
+def is_G1_distribution(generator: Generator) -> bool:
+    """G1: `sum_y pi(y) = 1` and every `pi(y) >= 0`."""
+    law = response_law(generator)
+    return all(p >= 0 for p in law.values()) and sum(law.values(), Fraction(0)) == 1
+
+
+def is_G1_reach_additive(generator: Generator) -> bool:
+    """G1: `rho(u) = sum_a rho(u·a)` at every prefix `u`."""
+    K = generator.vocab_size
+    return all(
+        reach_probability(generator, u)
+        == sum((reach_probability(generator, (*u, a)) for a in range(K)), Fraction(0))
+        for u in all_prefixes(K, generator.horizon)
+    )
+
+
+def is_G1(generator: Generator) -> bool:
+    """G1: `pi` induces a distribution on `V^H` and reach probabilities add up."""
+    return is_G1_distribution(generator) and is_G1_reach_additive(generator)

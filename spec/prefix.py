@@ -1,0 +1,70 @@
+"""Prefixes and responses over `V = {0..K-1}` with horizon `H`.
+
+A prefix is a tuple of tokens of length `0..H-1` (the root is `()`); a response is a tuple of
+length `H`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+from genaccess.spec.errors import InvalidDefinition
+
+Prefix = tuple[int, ...]
+Response = tuple[int, ...]
+ROOT: Prefix = ()
+
+
+def check_vocab_and_horizon(vocab_size: object, horizon: object) -> None:
+    """Raise `InvalidDefinition` unless `K >= 2` and `H >= 1` are integers."""
+    if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
+        raise InvalidDefinition("vocab_size", "K must be an integer >= 2", vocab_size)
+    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
+        raise InvalidDefinition("horizon", "H must be an integer >= 1", horizon)
+
+
+def check_tokens(tokens: object, vocab_size: int, field: str) -> tuple[int, ...]:
+    """`tokens` as a tuple of ints in `0..K-1`, or `InvalidDefinition` naming `field`."""
+    if not isinstance(tokens, tuple | list):
+        raise InvalidDefinition(field, "must be a tuple of tokens", tokens)
+    for i, a in enumerate(tokens):
+        if isinstance(a, bool) or not isinstance(a, int):
+            raise InvalidDefinition(f"{field}[{i}]", "a token must be an int", a)
+        if not 0 <= a < vocab_size:
+            raise InvalidDefinition(
+                f"{field}[{i}]", f"token must be in 0..{vocab_size - 1} (K={vocab_size})", a
+            )
+    return tuple(tokens)
+
+
+def check_prefix(prefix: object, vocab_size: int, horizon: int, field: str = "prefix") -> Prefix:
+    """`prefix` validated: tokens in range, length at most `H-1`."""
+    u = check_tokens(prefix, vocab_size, field)
+    if len(u) > horizon - 1:
+        raise InvalidDefinition(field, f"a prefix has length at most H-1 = {horizon - 1}", u)
+    return u
+
+
+def check_response(response: object, vocab_size: int, horizon: int) -> Response:
+    """`response` validated: tokens in range, length exactly `H`."""
+    y = check_tokens(response, vocab_size, "response")
+    if len(y) != horizon:
+        raise InvalidDefinition("response", f"a response has length exactly H = {horizon}", y)
+    return y
+
+
+def all_prefixes(vocab_size: int, horizon: int) -> Iterator[Prefix]:
+    """Every prefix of length `0..H-1`, shortest first, lexicographic within a length."""
+    for length in range(horizon):
+        yield from itertools.product(range(vocab_size), repeat=length)
+
+
+def all_responses(vocab_size: int, horizon: int) -> Iterator[Response]:
+    """Every response in `V^H`, lexicographic."""
+    return itertools.product(range(vocab_size), repeat=horizon)
+
+
+def is_prefix_of(u: Prefix, y: tuple[int, ...]) -> bool:
+    """`u` is an initial segment of `y`."""
+    return y[: len(u)] == u
