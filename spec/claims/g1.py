@@ -1,0 +1,53 @@
+"""G1: a generator induces a distribution on `V^H`, and reach probabilities add up."""
+
+from __future__ import annotations
+
+from hypothesis import given
+
+from genaccess.spec.generator import Generator, is_G1, is_G1_distribution, is_G1_reach_additive
+from genaccess.spec.grids import GRID_SHAPES, generator_grid, grid_description
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.strategies import generators
+
+
+def check_G1_exhaustive_grid() -> CheckOutcome:
+    """Every grid generator: `sum_y pi(y) = 1` and `rho(u) = sum_a rho(u·a)`, exactly."""
+    count = 0
+    for K, H in GRID_SHAPES:
+        for g in generator_grid(K, H):
+            assert is_G1(g), f"G1 fails on the grid generator {g.table()} (K={K}, H={H})"
+            count += 1
+    return CheckOutcome(count)
+
+
+def check_G1_fuzz() -> CheckOutcome:
+    """Random rational generators (K <= 4, H <= 3) satisfy G1."""
+    seen = [0]
+
+    @given(generators(max_vocab=4, max_horizon=3))
+    def g1_holds(g: Generator) -> None:
+        seen[0] += 1
+        assert is_G1(g), g.table()
+
+    g1_holds()
+    return CheckOutcome(seen[0])
+
+
+CLAIM = Claim(
+    id="G1",
+    title="A generator induces a distribution; reach probabilities add up",
+    source=Source.PAPER,
+    statement="pi(y) = prod_t pi(y_t|y_<t) sums to 1 over V^H, and rho(u) = sum_a rho(u·a) "
+    "for every prefix u.",
+    uses=(),
+    predicates=(is_G1, is_G1_distribution, is_G1_reach_additive),
+    checks=(
+        Check("G1_exhaustive_grid", CheckKind.EXHAUSTIVE,
+              "; ".join(grid_description(K, H) for K, H in GRID_SHAPES),
+              check_G1_exhaustive_grid),
+        Check("G1_fuzz_random_rational", CheckKind.FUZZ, "random rational tables, K<=4, H<=3",
+              check_G1_fuzz),
+    ),
+    reference=("genaccess.spec.generator.reach_probability",
+               "genaccess.spec.generator.response_probability"),
+)

@@ -1,0 +1,204 @@
+"""LR: the local-reset discipline — a predicate on transcripts, enforced by the oracle."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
+
+from genaccess.spec.access import AccessModel, registered_access_models
+from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.control import Control, LocalReset, RootStart
+from genaccess.spec.errors import UnbuiltPrefix
+from genaccess.spec.generator import Generator
+from genaccess.spec.grids import generator_grid
+from genaccess.spec.local_reset import built_set, is_local_reset
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.prefix import Prefix, all_prefixes
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.strategies import generators
+
+ROOT_START_SHAPES = ((2, 1), (2, 2), (2, 3), (3, 2))
+
+
+def check_LR_root_start_transcripts() -> CheckOutcome:
+    """Every root-start transcript (T <= 2, every observation type) satisfies LR."""
+    count = 0
+    for K, H in ROOT_START_SHAPES:
+        for g in itertools.islice(generator_grid(K, H), 0, None, 7):
+            for access in registered_access_models(K, H):
+                if not isinstance(access.control, RootStart):
+                    continue
+                law = exact_law(lambda c, g=g, a=access: _rollouts(g, a, c, 2))
+                for transcript in law:
+                    assert is_local_reset(transcript, H), (access.name, transcript)
+                    count += 1
+    return CheckOutcome(count)
+
+
+def _rollouts(g: Generator, access: AccessModel, chooser: Chooser, queries: int) -> tuple:  # type: ignore[type-arg]
+    oracle = Oracle(g, access, rng=chooser)
+    for _ in range(queries):
+        oracle.rollout()
+    return oracle.transcript
+
+
+ACCEPTANCE_DOMAIN = "K=2, H=3, every local-reset access model, every sequence of 3 queries " \
+    "(any of the 7 prefixes, any valid length), every random outcome"
+
+
+def check_LR_oracle_acceptance(control: Control | None = None) -> CheckOutcome:
+    """The local-reset oracle answers a query exactly when LR allows it (the prefix is in the
+    built set recomputed from the transcript), and a refusal records nothing."""
+    control = control if control is not None else LocalReset()
+    K, H = 2, 3
+    g = Generator.from_table(K, H, {(): ("1/3", "2/3"), (1,): ("1", "0")},
+                             default=("1/2", "1/2"))
+    queries = [(u, L) for u in all_prefixes(K, H) for L in range(1, H - len(u) + 1)]
+    models = [AccessModel(control, m.observation) for m in registered_access_models(K, H)
+              if isinstance(m.control, RootStart)]
+    count = 0
+    for access in models:
+        for sequence in itertools.product(queries, repeat=3):
+            law = exact_law(lambda c, a=access, s=sequence: _drive(g, a, s, c))
+            count += len(law)
+            bad = [outcome for outcome in law if outcome is not None]
+            assert not bad, f"{access.name}: {bad[0]}"
+    return CheckOutcome(count)
+
+
+def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int], ...],
+           chooser: Chooser) -> str | None:
+    """Run `sequence`; the first disagreement between oracle and LR, or None."""
+    oracle = Oracle(g, access, rng=chooser)
+    for prefix, length in sequence:
+        before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
+        allowed = prefix in built_set(oracle.transcript, g.horizon)
+        try:
+            oracle.query(prefix, length)
+        except UnbuiltPrefix:
+            if allowed:
+                return f"refused built {prefix} after {before[0]}"
+            after = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
+            if after != before:
+                return f"refusal of {prefix} changed the oracle's state"
+            continue
+        if not allowed:
+            return f"answered unbuilt {prefix} after {before[0]}"
+        if not is_local_reset(oracle.transcript, g.horizon):
+            return f"transcript breaks LR: {oracle.transcript}"
+    return None
+
+
+class LocalResetMachine(RuleBasedStateMachine):
+    """Drives a local-reset oracle beside a trivial model of the built set."""
+
+    generator: Generator
+    oracle: Oracle
+    model_built: set[Prefix]
+
+    @initialize(g=generators(max_vocab=3, max_horizon=4), seed=st.integers(0, 2**32 - 1),
+                observation=st.sampled_from(["sample", "logprob", "topk(1)", "topk(2)", "top1",
+                                             "full"]))
+    def start(self, g: Generator, seed: int, observation: str) -> None:
+        from genaccess.spec.access import access_model
+
+        self.generator = g
+        self.oracle = Oracle(g, access_model(f"local-reset/{observation}"),
+                             rng=random.Random(seed))
+        self.model_built = {()}
+
+    @rule(data=st.data())
+    def query(self, data: st.DataObject) -> None:
+        K, H = self.generator.vocab_size, self.generator.horizon
+        # Half the time a built prefix (to go deep), otherwise any prefix at all.
+        if data.draw(st.booleans()):
+            u = data.draw(st.sampled_from(sorted(self.model_built)))
+        else:
+            u = tuple(data.draw(st.lists(st.integers(0, K - 1), max_size=H - 1)))
+        length = data.draw(st.integers(1, H - len(u)))
+        used = self.oracle.queries_used
+        try:
+            reports = self.oracle.query(u, length)
+        except UnbuiltPrefix:
+            assert u not in self.model_built, f"refused built prefix {u}"
+            assert self.oracle.queries_used == used
+            return
+        assert u in self.model_built, f"answered unbuilt prefix {u}"
+        # The model: walk the visible continuation, adding visited prefixes and reveals.
+        visited = u
+        for report in reports:
+            self.model_built.add(visited)
+            self.model_built.update((*visited, a) for a in report.revealed)
+            if report.token is None:
+                break
+            visited = (*visited, report.token)
+        self.model_built = {v for v in self.model_built if len(v) <= H - 1}
+
+    @invariant()
+    def built_sets_agree(self) -> None:
+        if hasattr(self, "oracle"):
+            assert self.oracle.built == frozenset(self.model_built)
+            assert is_local_reset(self.oracle.transcript, self.generator.horizon)
+
+
+def check_LR_state_machine() -> CheckOutcome:
+    """Hypothesis stateful run: oracle vs a trivial built-set model after every step."""
+    run_state_machine_as_test(LocalResetMachine)
+    return CheckOutcome(0, "hypothesis state-machine runs per profile")
+
+
+class LeakyLocalReset(LocalReset):
+    """A deliberately broken control: also lets the unbuilt prefix (1, 1) through."""
+
+    def refusal(self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+                ) -> UnbuiltPrefix | None:
+        if prefix == (1, 1):
+            return None
+        return super().refusal(prefix, length, horizon, built)  # type: ignore[return-value]
+
+
+def check_LR_catches_leaky_oracle() -> CheckOutcome:
+    """Power: the acceptance check fails on an oracle that lets one unbuilt prefix through."""
+    try:
+        check_LR_oracle_acceptance(LeakyLocalReset())
+    except AssertionError as err:
+        assert "answered unbuilt (1, 1)" in str(err), err
+        return CheckOutcome(1, "leaky oracle caught")
+    raise AssertionError("the LR acceptance check passed a leaky oracle")
+
+
+CLAIM = Claim(
+    id="LR",
+    title="Local-reset discipline: every queried prefix was built before its query",
+    source=Source.PAPER,
+    statement="Built set starts {()}; a query at u builds the prefixes its answer passed "
+    "through and u·a for every revealed a. A transcript satisfies LR when every query starts "
+    "at a prefix built before it; root-start transcripts always do, and the local-reset "
+    "oracle refuses any other query, recording nothing.",
+    uses=(),
+    predicates=(is_local_reset,),
+    checks=(
+        Check("LR_root_start_transcripts", CheckKind.EXHAUSTIVE,
+              "every 7th grid generator for (K,H) in {(2,1),(2,2),(2,3),(3,2)}, every "
+              "root-start observation type, every transcript of T=2 rollouts",
+              check_LR_root_start_transcripts),
+        Check("LR_oracle_acceptance", CheckKind.EXHAUSTIVE, ACCEPTANCE_DOMAIN,
+              check_LR_oracle_acceptance),
+        Check("LR_state_machine", CheckKind.FUZZ,
+              "random generators K<=3, H<=4, local-reset with each observation type",
+              check_LR_state_machine),
+        Check("LR_catches_leaky_oracle", CheckKind.POWER,
+              "acceptance check against an oracle that admits the unbuilt (1, 1)",
+              check_LR_catches_leaky_oracle),
+    ),
+    reference=("genaccess.spec.oracle.Oracle", "genaccess.spec.local_reset.built_set"),
+)
