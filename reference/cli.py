@@ -1,0 +1,48 @@
+"""The `genaccess` command line.
+
+Each sub-command is a module in `genaccess.reference.commands` with
+`register(subparsers)`; `COMMANDS` below is the one list of them. Bad input is one clear line
+on stderr and exit status 2; a failed check is exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from genaccess.reference.commands import check
+from genaccess.spec.errors import InvalidDefinition
+
+COMMANDS: tuple[ModuleType, ...] = (check,)
+
+
+class UsageError(Exception):
+    """A bad command-line value: reported on one line, exit status 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="genaccess",
+        description="Executable checks of how generator access limits post-training.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits 2 on malformed options
+    try:
+        status: int = args.run(args)
+    except (UsageError, InvalidDefinition) as err:
+        print(f"genaccess {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

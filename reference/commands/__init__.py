@@ -1,0 +1,1 @@
+"""Sub-commands of the `genaccess` CLI, one module each (see `genaccess.reference.cli`)."""
