@@ -51,7 +51,7 @@ def as_chooser(source: random.Random | Chooser) -> Chooser:
     """A `Chooser` from a `random.Random` or an existing chooser."""
     if isinstance(source, random.Random):
         return RandomChooser(source)
-    if isinstance(source, Chooser):
+    if callable(getattr(source, "choose", None)):  # cheaper than a runtime Protocol check
         return source
     raise TypeError(f"rng: need a random.Random or a Chooser, got {type(source).__name__}")
 

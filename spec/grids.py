@@ -1,8 +1,11 @@
 """The small finite domains that exhaustive checks enumerate, stated once.
 
-A grid generator picks each next-token distribution from a fixed palette. The palettes mix a
-uniform row (ties everywhere), a skewed row and a row with a zero (top-k must list a
-zero-probability token, `full` must not reveal it).
+A grid generator picks each next-token row from a fixed palette of three rows: a uniform row
+(ties everywhere), a skewed row and a row with a zero (top-k must list a zero-probability
+token; `full` must not reveal it). A `Grid` says how rows are shared between prefixes:
+- ``prefix``: every prefix has its own row (3^#prefixes generators);
+- ``depth-last``: the row depends on the depth and the last token only;
+- ``depth``: the row depends on the depth only.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from fractions import Fraction as F
+from typing import Literal
+
+import attrs
 
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.generator import Generator
@@ -28,50 +34,74 @@ PALETTES: dict[int, tuple[Distribution, ...]] = {
     ),
 }
 
-GRID_SHAPES: tuple[tuple[int, int], ...] = ((2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3))
-"""The `(K, H)` pairs every exhaustive core check covers."""
+Slotting = Literal["prefix", "depth-last", "depth"]
 
 
-def _slot(prefix: Prefix, vocab_size: int, horizon: int) -> Prefix | tuple[int, int]:
-    # Every prefix is its own slot while there are at most 7 prefixes; beyond that
-    # (K=3, H=3 has 13) the row depends on (depth, last token) only, 7 slots again.
-    if sum(vocab_size**d for d in range(horizon)) <= 7:
-        return prefix
-    return (len(prefix), prefix[-1] if prefix else -1)
+@attrs.frozen
+class Grid:
+    """Every generator over `K`, `H` whose rows come from the palette, shared per `slotting`."""
+
+    vocab_size: int
+    horizon: int
+    slotting: Slotting = "prefix"
+
+    def slot(self, prefix: Prefix) -> object:
+        if self.slotting == "prefix":
+            return prefix
+        if self.slotting == "depth-last":
+            return (len(prefix), prefix[-1] if prefix else -1)
+        return len(prefix)
+
+    def slots(self) -> list[object]:
+        return sorted({self.slot(u) for u in all_prefixes(self.vocab_size, self.horizon)},
+                      key=repr)
+
+    def __len__(self) -> int:
+        return 3 ** len(self.slots())
+
+    def __iter__(self) -> Iterator[Generator]:
+        palette = PALETTES[self.vocab_size]
+        prefixes = list(all_prefixes(self.vocab_size, self.horizon))
+        slots = self.slots()
+        for rows in itertools.product(range(len(palette)), repeat=len(slots)):
+            choice = dict(zip(slots, rows, strict=True))
+            table = {u: palette[choice[self.slot(u)]] for u in prefixes}
+            yield Generator.from_table(self.vocab_size, self.horizon, table)
+
+    def __str__(self) -> str:
+        return f"K={self.vocab_size},H={self.horizon} ({len(self)} generators, rows per " \
+               f"{self.slotting})"
 
 
-def grid_description(vocab_size: int, horizon: int) -> str:
-    """A one-line statement of the grid for (K, H), quoted by the status page."""
-    slots = {_slot(u, vocab_size, horizon) for u in all_prefixes(vocab_size, horizon)}
-    how = "per prefix" if len(slots) == sum(vocab_size**d for d in range(horizon)) else (
-        "per (depth, last token)")
-    return f"K={vocab_size},H={horizon}: 3 rows {how}, {3 ** len(slots)} generators"
+FULL_GRIDS: tuple[Grid, ...] = (
+    Grid(2, 1), Grid(2, 2), Grid(2, 3), Grid(3, 1), Grid(3, 2), Grid(3, 3, "depth-last"),
+)
+"""The largest grids: every (K, H) in {2,3} x {1,2,3}; used where a check is cheap (G1)."""
+
+SMALL_GRIDS: tuple[Grid, ...] = (
+    Grid(2, 1), Grid(2, 2), Grid(2, 3, "depth-last"), Grid(3, 1), Grid(3, 2),
+    Grid(3, 3, "depth"),
+)
+"""The same (K, H) pairs with fewer generators, for checks that enumerate transcripts."""
 
 
-def generator_grid(vocab_size: int, horizon: int) -> Iterator[Generator]:
-    """Every generator of the stated grid for (K, H)."""
-    palette = PALETTES[vocab_size]
-    prefixes = list(all_prefixes(vocab_size, horizon))
-    slots = sorted({_slot(u, vocab_size, horizon) for u in prefixes}, key=repr)
-    for rows in itertools.product(range(len(palette)), repeat=len(slots)):
-        choice = dict(zip(slots, rows, strict=True))
-        table = {u: palette[choice[_slot(u, vocab_size, horizon)]] for u in prefixes}
-        yield Generator.from_table(vocab_size, horizon, table)
+def describe(grids: tuple[Grid, ...]) -> str:
+    """The domain of a check over `grids`, as quoted by the status page."""
+    return "; ".join(str(g) for g in grids)
 
 
 def perturbed(generator: Generator, prefixes: frozenset[Prefix]) -> Generator:
-    """`pi'`: equal to `pi` outside `D`, and different from it at every prefix of `D`.
-
-    At each `u` in `D` the next row of the palette is used (cyclically), which always
-    differs from the current one.
-    """
+    """`pi'`: equal to `pi` outside `D`, and different from it at every prefix of `D`
+    (the next palette row, cyclically; rows outside the palette become a palette row)."""
     palette = PALETTES[generator.vocab_size]
     table: dict[Prefix, Distribution] = {}
     for u in all_prefixes(generator.vocab_size, generator.horizon):
         row = generator.next_token(u)
         if u in prefixes:
-            row = palette[(palette.index(row) + 1) % len(palette)] if row in palette else (
-                palette[0] if row != palette[0] else palette[1])
+            if row in palette:
+                row = palette[(palette.index(row) + 1) % len(palette)]
+            else:
+                row = palette[0]
         table[u] = row
     return Generator.from_table(generator.vocab_size, generator.horizon, table)
 

@@ -19,21 +19,22 @@ from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.control import Control, LocalReset, RootStart
 from genaccess.spec.errors import UnbuiltPrefix
 from genaccess.spec.generator import Generator
-from genaccess.spec.grids import generator_grid
+from genaccess.spec.grids import Grid, describe
 from genaccess.spec.local_reset import built_set, is_local_reset
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix, all_prefixes
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 from genaccess.spec.strategies import generators
 
-ROOT_START_SHAPES = ((2, 1), (2, 2), (2, 3), (3, 2))
+ROOT_START_GRIDS = (Grid(2, 1), Grid(2, 2), Grid(2, 3, "depth"), Grid(3, 2, "depth"))
 
 
 def check_LR_root_start_transcripts() -> CheckOutcome:
     """Every root-start transcript (T <= 2, every observation type) satisfies LR."""
     count = 0
-    for K, H in ROOT_START_SHAPES:
-        for g in itertools.islice(generator_grid(K, H), 0, None, 7):
+    for grid in ROOT_START_GRIDS:
+        K, H = grid.vocab_size, grid.horizon
+        for g in grid:
             for access in registered_access_models(K, H):
                 if not isinstance(access.control, RootStart):
                     continue
@@ -188,8 +189,8 @@ CLAIM = Claim(
     predicates=(is_local_reset,),
     checks=(
         Check("LR_root_start_transcripts", CheckKind.EXHAUSTIVE,
-              "every 7th grid generator for (K,H) in {(2,1),(2,2),(2,3),(3,2)}, every "
-              "root-start observation type, every transcript of T=2 rollouts",
+              describe(ROOT_START_GRIDS) + "; every root-start observation type; every "
+              "transcript of T=2 rollouts",
               check_LR_root_start_transcripts),
         Check("LR_oracle_acceptance", CheckKind.EXHAUSTIVE, ACCEPTANCE_DOMAIN,
               check_LR_oracle_acceptance),
