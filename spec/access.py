@@ -22,9 +22,11 @@ OBSERVATION_TYPES: tuple[type[ObservationType], ...] = (Sample, Logprob, TopK, T
 class AccessModel:
     """An access model: `control` x `observation`, e.g. ``local-reset/sample``."""
 
-    control: Control = attrs.field(validator=attrs.validators.instance_of(Control))
+    control: Control = attrs.field(
+        validator=attrs.validators.instance_of(Control)  # type: ignore[type-abstract]
+    )
     observation: ObservationType = attrs.field(
-        validator=attrs.validators.instance_of(ObservationType)
+        validator=attrs.validators.instance_of(ObservationType)  # type: ignore[type-abstract]
     )
 
     @property

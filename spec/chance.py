@@ -83,7 +83,9 @@ class ChoiceTreeTooLarge(RuntimeError):
     """`exact_law` would visit more branches than allowed."""
 
 
-def exact_law(experiment: Callable[[Chooser], T], max_branches: int = 2_000_000) -> dict[T, Fraction]:
+def exact_law(
+    experiment: Callable[[Chooser], T], max_branches: int = 2_000_000
+) -> dict[T, Fraction]:
     """The exact law of `experiment(chooser)`: a map from outcome to its probability.
 
     `experiment` must be deterministic given the chooser's answers (all its randomness goes

@@ -18,7 +18,9 @@ def _to_probabilities(values: Sequence[object]) -> tuple[Fraction, ...]:
 
 
 def _check_probabilities(
-    instance: Distribution, attribute: attrs.Attribute[tuple[Fraction, ...]], probs: tuple[Fraction, ...]
+    instance: Distribution,
+    attribute: attrs.Attribute[tuple[Fraction, ...]],
+    probs: tuple[Fraction, ...],
 ) -> None:
     if len(probs) < 2:
         raise InvalidDefinition("probs", "needs one entry per token, K >= 2", len(probs))

@@ -90,13 +90,15 @@ class Generator:
         for u, dist in table.items():
             key = check_prefix(u, vocab_size, horizon, field=f"table key {u!r}")
             checked[key] = _check_size(_as_distribution(dist, f"table[{u!r}]"), vocab_size)
-        fallback = (
-            None if default is None else _check_size(_as_distribution(default, "default"), vocab_size)
-        )
-        if fallback is None:
+        fallback = None
+        if default is not None:
+            fallback = _check_size(_as_distribution(default, "default"), vocab_size)
+        else:
             missing = [u for u in all_prefixes(vocab_size, horizon) if u not in checked]
             if missing:
-                raise InvalidDefinition("table", "misses prefixes and no default is given", missing[0])
+                raise InvalidDefinition(
+                    "table", "misses prefixes and no default is given", missing[0]
+                )
         return cls(vocab_size, horizon, TableRule(checked, fallback))
 
     def next_token(self, prefix: Sequence[int]) -> Distribution:

@@ -57,7 +57,7 @@ class Grid:
                       key=repr)
 
     def __len__(self) -> int:
-        return 3 ** len(self.slots())
+        return int(3 ** len(self.slots()))
 
     def __iter__(self) -> Iterator[Generator]:
         palette = PALETTES[self.vocab_size]
@@ -98,10 +98,8 @@ def perturbed(generator: Generator, prefixes: frozenset[Prefix]) -> Generator:
     for u in all_prefixes(generator.vocab_size, generator.horizon):
         row = generator.next_token(u)
         if u in prefixes:
-            if row in palette:
-                row = palette[(palette.index(row) + 1) % len(palette)]
-            else:
-                row = palette[0]
+            # The next palette row differs from the current one; an outside row becomes row 0.
+            row = palette[(palette.index(row) + 1) % len(palette)] if row in palette else palette[0]
         table[u] = row
     return Generator.from_table(generator.vocab_size, generator.horizon, table)
 

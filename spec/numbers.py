@@ -23,7 +23,7 @@ def to_fraction(value: object, field: str) -> Fraction:
     if isinstance(value, Fraction):
         return value
     if isinstance(value, int | Rational):
-        return Fraction(value)  # type: ignore[arg-type]
+        return Fraction(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise InvalidDefinition(field, "must be finite", value)

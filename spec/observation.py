@@ -154,7 +154,7 @@ class ObservationType(ABC):
         """The instance named `text`, or `None` if `text` is not of this family."""
         return cls() if text == cls.family else None
 
-    def check_vocab(self, vocab_size: int) -> None:
+    def check_vocab(self, vocab_size: int) -> None:  # noqa: B027 - optional hook
         """Raise `InvalidDefinition` if this type cannot be used with `K = vocab_size`."""
 
 

@@ -27,6 +27,8 @@ def load_profile(name: str | None = None) -> str:
     register_profiles()
     chosen = name or os.environ.get("HYPOTHESIS_PROFILE", "dev")
     if chosen not in PROFILES:
-        raise ValueError(f"HYPOTHESIS_PROFILE: must be one of {', '.join(PROFILES)}, got {chosen!r}")
+        raise ValueError(
+            f"HYPOTHESIS_PROFILE: must be one of {', '.join(PROFILES)}, got {chosen!r}"
+        )
     settings.load_profile(chosen)
     return chosen

@@ -18,7 +18,8 @@ def register(sub: Any) -> None:
     parser.add_argument("ids", nargs="*", metavar="ID", help="claim IDs, e.g. G1 LR (default: all)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--profile", default=None,
-                        help="hypothesis profile: ci, dev or thorough (default $HYPOTHESIS_PROFILE or dev)")
+                        help="hypothesis profile: ci, dev or thorough "
+                        "(default: $HYPOTHESIS_PROFILE, else dev)")
     parser.set_defaults(run=run)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 
@@ -25,6 +26,7 @@ from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix, all_prefixes
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 from genaccess.spec.strategies import generators
+from genaccess.spec.transcript import Transcript
 
 ROOT_START_GRIDS = (Grid(2, 1), Grid(2, 2), Grid(2, 3, "depth"), Grid(3, 2, "depth"))
 
@@ -38,14 +40,14 @@ def check_LR_root_start_transcripts() -> CheckOutcome:
             for access in registered_access_models(K, H):
                 if not isinstance(access.control, RootStart):
                     continue
-                law = exact_law(lambda c, g=g, a=access: _rollouts(g, a, c, 2))
+                law = exact_law(functools.partial(_rollouts, g, access, queries=2))
                 for transcript in law:
                     assert is_local_reset(transcript, H), (access.name, transcript)
                     count += 1
     return CheckOutcome(count)
 
 
-def _rollouts(g: Generator, access: AccessModel, chooser: Chooser, queries: int) -> tuple:  # type: ignore[type-arg]
+def _rollouts(g: Generator, access: AccessModel, chooser: Chooser, queries: int) -> Transcript:
     oracle = Oracle(g, access, rng=chooser)
     for _ in range(queries):
         oracle.rollout()
@@ -69,7 +71,7 @@ def check_LR_oracle_acceptance(control: Control | None = None) -> CheckOutcome:
     count = 0
     for access in models:
         for sequence in itertools.product(queries, repeat=3):
-            law = exact_law(lambda c, a=access, s=sequence: _drive(g, a, s, c))
+            law = exact_law(functools.partial(_drive, g, access, sequence))
             count += len(law)
             bad = [outcome for outcome in law if outcome is not None]
             assert not bad, f"{access.name}: {bad[0]}"

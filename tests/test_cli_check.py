@@ -1,0 +1,53 @@
+"""`genaccess check`: per-claim lines, JSON, exit codes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from genaccess.reference.cli import main
+
+
+def test_check_one_claim_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "G1", "--json", "--profile", "ci"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["passed"] is True
+    (claim,) = report["claims"]
+    assert claim["id"] == "G1" and claim["status"] == "passed"
+    assert claim["exhaustive_domain"] and all(c["status"] == "passed" for c in claim["checks"])
+
+
+def test_check_prints_one_line_per_claim(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "G1", "R1", "--profile", "ci"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith(" ")]
+    assert [ln.split()[0] for ln in lines] == ["G1", "R1"]
+    assert all("PASSED" in ln for ln in lines)
+
+
+def test_check_unknown_id_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "G1", "NOPE"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown claim ID(s) NOPE" in err and err.count("\n") == 1
+
+
+def test_check_bad_profile_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "G1", "--profile", "fast"]) == 2
+    assert "HYPOTHESIS_PROFILE" in capsys.readouterr().err
+
+
+def test_check_exit_status_is_1_when_a_check_fails(monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import attrs
+
+    from genaccess.reference.commands import check as check_command
+    from genaccess.spec.registry import Check, CheckKind, Registry
+
+    def broken() -> object:
+        raise AssertionError("deliberately broken")
+
+    g1 = check_command.REGISTRY["G1"]
+    bad = attrs.evolve(g1, checks=(Check("broken", CheckKind.EXHAUSTIVE, "none", broken),))
+    monkeypatch.setattr(check_command, "REGISTRY", Registry((bad,)))
+    assert main(["check", "G1"]) == 1
+    assert "broken: failed: deliberately broken" in capsys.readouterr().out
