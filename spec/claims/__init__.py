@@ -6,9 +6,9 @@ it to `REGISTRY` below — the only place claims are listed.
 
 from __future__ import annotations
 
-from genaccess.spec.claims import g1, lr, lt1, lt2, lt3, r1, r2
+from genaccess.spec.claims import g1, lr, r1, r2
 from genaccess.spec.registry import Registry
 
-REGISTRY = Registry((g1.CLAIM, lr.CLAIM, r1.CLAIM, r2.CLAIM, lt1.CLAIM, lt2.CLAIM, lt3.CLAIM))
+REGISTRY = Registry((g1.CLAIM, lr.CLAIM, r1.CLAIM, r2.CLAIM))
 
 __all__ = ["REGISTRY"]
