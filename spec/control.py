@@ -11,6 +11,7 @@ checks then apply to it unchanged.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Set as AbstractSet
 from typing import ClassVar
 
 import attrs
@@ -30,7 +31,7 @@ class Control(ABC):
 
     @abstractmethod
     def refusal(
-        self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+        self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
     ) -> ForbiddenStart | None:
         """The exception to raise for query `(prefix, length)` given the built set, or `None`
         when the query is allowed. Pure: it decides, the oracle raises."""
@@ -57,7 +58,7 @@ class RootStart(Control):
     family: ClassVar[str] = "root-start"
 
     def refusal(
-        self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+        self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
     ) -> ForbiddenStart | None:
         if prefix != ():
             return ForbiddenStart(f"root-start: queries start at the root (), not at {prefix!r}")
@@ -79,7 +80,7 @@ class LocalReset(Control):
         return True
 
     def refusal(
-        self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+        self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
     ) -> ForbiddenStart | None:
         if prefix not in built:
             return UnbuiltPrefix(f"local-reset: prefix {prefix!r} has not been built")
@@ -97,6 +98,6 @@ class ArbitraryPrefix(Control):
     family: ClassVar[str] = "arbitrary-prefix"
 
     def refusal(
-        self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+        self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
     ) -> ForbiddenStart | None:
         return None

@@ -110,7 +110,8 @@ class Oracle:
         ):
             raise InvalidQuery("length", f"must be an integer in 1..H-|u| = {horizon - len(u)}",
                                length)
-        refusal = self.access.control.refusal(u, length, horizon, frozenset(self.__built))
+        # The live set, not a copy: controls only read it (a copy per query would be O(n^2)).
+        refusal = self.access.control.refusal(u, length, horizon, self.__built)
         if refusal is not None:
             raise refusal
         if self.__budget is not None and len(self.__transcript) >= self.__budget:

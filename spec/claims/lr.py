@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import random
+from collections.abc import Set as AbstractSet
 
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -162,7 +163,7 @@ def check_LR_state_machine() -> CheckOutcome:
 class LeakyLocalReset(LocalReset):
     """A deliberately broken control: also lets the unbuilt prefix (1, 1) through."""
 
-    def refusal(self, prefix: Prefix, length: int, horizon: int, built: frozenset[Prefix]
+    def refusal(self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
                 ) -> UnbuiltPrefix | None:
         if prefix == (1, 1):
             return None
