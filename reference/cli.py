@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from genaccess.reference.commands import check
+from genaccess.reference.commands import bounds, check, simulate
 from genaccess.spec.errors import InvalidDefinition
 
-COMMANDS: tuple[ModuleType, ...] = (check,)
+COMMANDS: tuple[ModuleType, ...] = (check, bounds, simulate)
 
 
 class UsageError(Exception):

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 import attrs
 
+from genaccess.spec.chance import Chooser
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
 
@@ -143,6 +144,19 @@ class ObservationType(ABC):
         for a, p in enumerate(dist):
             if p > 0:
                 yield a, self.report(dist, a), p
+
+    def step(self, dist: Distribution, chooser: Chooser) -> tuple[int, Report]:
+        """Draw one step: the continuation token and its report, with the law `outcomes`.
+
+        Deterministic types draw the token and build one report; a type that overrides
+        `outcomes` (a random report) is drawn from its atoms, so `outcomes` stays the one
+        definition of the law."""
+        if type(self).outcomes is ObservationType.outcomes:
+            token = chooser.choose(dist.probs)
+            return token, self.report(dist, token)
+        atoms = list(self.outcomes(dist))
+        token, report, _p = atoms[chooser.choose([p for _, _, p in atoms])]
+        return token, report
 
     @classmethod
     def instances(cls, vocab_size: int) -> tuple[ObservationType, ...]:

@@ -125,8 +125,7 @@ class Oracle:
         reports: list[Report] = []
         visited = u
         for _ in range(length):
-            atoms = list(observation.outcomes(self.__generator.next_token(visited)))
-            token, report, _p = atoms[self.__chooser.choose([p for _, _, p in atoms])]
+            token, report = observation.step(self.__generator.next_token(visited), self.__chooser)
             reports.append(report)
             visited = (*visited, token)
         record = QueryRecord(u, length, tuple(reports))

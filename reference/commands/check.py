@@ -7,9 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from genaccess.spec.claims import REGISTRY
-from genaccess.spec.profiles import load_profile
-from genaccess.spec.registry import CheckKind, CheckResult, Status, run_check
+from genaccess.spec.registry import CheckKind, CheckResult, Registry, Status, run_check
 
 
 def register(sub: Any) -> None:
@@ -25,6 +23,11 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from genaccess.reference.cli import UsageError
+    from genaccess.spec.profiles import load_profile
+
+    # Imported here, not at module level: the registry pulls in hypothesis, sympy and z3,
+    # which every other command would otherwise pay for at start-up.
+    REGISTRY = registry()
 
     unknown = [i for i in args.ids if i not in REGISTRY.ids]
     if unknown:
@@ -46,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"profile": profile, "passed": ok, "claims": report}, indent=2))
     return 0 if ok else 1
+
+
+def registry() -> Registry:
+    """The claim registry (imported lazily)."""
+    from genaccess.spec.claims import REGISTRY
+
+    return REGISTRY
 
 
 def _claim_entry(claim_id: str, title: str, results: list[CheckResult]) -> dict[str, Any]:

@@ -1,0 +1,195 @@
+"""LT1: the leader-trie margin — leaders have probability `>= theta + gamma`, every other
+token `<= theta - gamma`, at every prefix of every admissible trie."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+from hypothesis import given
+
+from genaccess.proofs.leader_trie_margin import (
+    prove_LT1_fewer_leaders_than_tokens,
+    prove_LT1_margin,
+    prove_LT1_uniform_rows,
+    sympy_LT1_identities,
+)
+from genaccess.proofs.result import ProofStatus, require_proved
+from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.leader_trie import (
+    LeaderTrie,
+    all_leader_tries,
+    is_LT1_margin,
+    is_LT1_margin_row,
+    leader_trie_generator,
+    max_leaders,
+)
+from genaccess.spec.prefix import all_prefixes, all_responses
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+
+EXHAUSTIVE_SHAPES: tuple[tuple[int, int, F], ...] = (
+    *((3, H, lam) for H in (1, 2) for lam in (F(2, 5), F(1, 2))),
+    (3, 3, F(1, 2)),
+    *((4, 1, lam) for lam in (F(3, 10), F(1, 3), F(2, 5), F(1, 2))),
+    *((4, 2, lam) for lam in (F(1, 3), F(1, 2))),
+    *((5, 1, lam) for lam in (F(1, 4), F(1, 3), F(1, 2))),
+    (5, 2, F(1, 2)),
+)
+"""(K, H, lambda) whose every admissible trie LT1 is checked on (every prefix, every token)."""
+
+
+def _shapes_text(shapes: tuple[tuple[int, int, F], ...]) -> str:
+    return ", ".join(f"({K},{H},{lam})" for K, H, lam in shapes)
+
+
+def check_LT1_exhaustive_tries() -> CheckOutcome:
+    """Every admissible trie of every listed (K, H, lambda): LT1 at every prefix, exactly."""
+    count = 0
+    for K, H, lam in EXHAUSTIVE_SHAPES:
+        for trie in all_leader_tries(K, H, lam):
+            assert is_LT1_margin(trie), f"LT1 fails on {trie}"
+            count += 1
+    return CheckOutcome(count, f"{count} tries over {len(EXHAUSTIVE_SHAPES)} shapes")
+
+
+def check_LT1_z3_margin() -> CheckOutcome:
+    """z3, real K >= 3, real lambda in (1/K, 1/2], real leader count l >= 1 with
+    l lambda <= 1: the margin holds, the row is a distribution, and l < K."""
+    return require_proved(prove_LT1_fewer_leaders_than_tokens(), prove_LT1_margin(),
+                          prove_LT1_uniform_rows())
+
+
+def check_LT1_sympy_identities() -> CheckOutcome:
+    """sympy: theta + gamma = lambda, theta - gamma = 1/K, and the non-leader gap
+    factors as l (K lambda - 1) / (K (K - l))."""
+    found = sympy_LT1_identities()
+    failed = [name for name, ok in found.items() if not ok]
+    assert not failed, f"sympy could not confirm: {failed}"
+    return CheckOutcome(len(found), "; ".join(found))
+
+
+ROW_VOCABS = range(3, 9)
+ROW_DENOMINATORS = range(2, 25)
+
+
+def _lambda_grid(vocab_size: int) -> list[F]:
+    return sorted({F(n, d) for d in ROW_DENOMINATORS for n in range(1, d)
+                   if F(1, vocab_size) < F(n, d) <= F(1, 2)})
+
+
+def check_LT1_rows_and_admissibility() -> CheckOutcome:
+    """Every leader count l in 0..K and every lambda in (1/K, 1/2] with denominator < 25,
+    K in 3..8: the LT1 row holds exactly when l <= floor(1/lambda), and `LeaderTrie`
+    accepts a root with l leaders exactly then (THEORY.md's K=3, lambda=2/5, Y={0,1,2}
+    example is refused: its row would sum to 6/5)."""
+    count = 0
+    for K in ROW_VOCABS:
+        for lam in _lambda_grid(K):
+            for leaders in range(K + 1):
+                admissible = 1 <= leaders <= max_leaders(lam)
+                if leaders >= 1:
+                    assert is_LT1_margin_row(K, lam, leaders) == admissible, (K, lam, leaders)
+                    try:
+                        LeaderTrie(K, 1, lam, [(a,) for a in range(leaders)])
+                        accepted = True
+                    except InvalidDefinition:
+                        accepted = False
+                    assert accepted == admissible, (K, lam, leaders, accepted)
+                else:
+                    assert is_LT1_margin_row(K, lam, 0), (K, lam)
+                count += 1
+    try:
+        LeaderTrie(3, 1, F(2, 5), [(0,), (1,), (2,)])
+    except InvalidDefinition as err:
+        assert err.field == "responses" and "inadmissible" in err.rule, err
+    else:
+        raise AssertionError("THEORY.md's inadmissible example was accepted")
+    assert 3 * F(2, 5) == F(6, 5)
+    return CheckOutcome(count, "rows (K, lambda, l)")
+
+
+HP_SHAPES = ((3, 1), (3, 2), (3, 3), (4, 1), (4, 2), (4, 3))
+
+
+def check_LT1_hidden_path_is_one_response_case() -> CheckOutcome:
+    """For K in {3,4}, H <= 3, every z in V^H and every alpha = lambda in (1/K, 1/2] with
+    denominator <= 10: the one-response trie closure{z} has exactly the generator of the
+    hidden-path family HP(K, H, alpha) (`genaccess.spec.hidden_path`) at every prefix."""
+    count = 0
+    for K, H in HP_SHAPES:
+        for lam in (x for x in _lambda_grid(K) if x.denominator <= 10):
+            family = HiddenPathFamily(K, H, lam)
+            for z in all_responses(K, H):
+                ours = leader_trie_generator(LeaderTrie.hidden_path(K, H, lam, z))
+                theirs = family.generator(z)
+                for u in all_prefixes(K, H):
+                    assert ours.next_token(u) == theirs.next_token(u), (K, H, lam, z, u)
+                count += 1
+    return CheckOutcome(count, "(K, H, lambda, z) cases")
+
+
+def check_LT1_fuzz_hypothesis_tries() -> CheckOutcome:
+    """Random admissible tries (K in 3..6, H <= 3): LT1 at every prefix."""
+    from genaccess.spec.claims.lt2 import leader_tries
+
+    seen = [0]
+
+    @given(leader_tries(vocab_sizes=(3, 4, 5, 6), max_horizon=3, max_internal=8))
+    def margin_holds(trie: LeaderTrie) -> None:
+        seen[0] += 1
+        assert is_LT1_margin(trie), trie
+
+    margin_holds()
+    return CheckOutcome(seen[0])
+
+
+def check_LT1_catches_dropped_admissibility() -> CheckOutcome:
+    """Power: without `l lambda <= 1` z3 refutes the margin statement (the row stops being a
+    distribution), and the row predicate rejects every inadmissible count on the grid."""
+    broken = prove_LT1_margin(admissible=False)
+    assert broken.status is ProofStatus.REFUTED, broken
+    rejected = sum(1 for K in ROW_VOCABS for lam in _lambda_grid(K)
+                   for leaders in range(max_leaders(lam) + 1, K + 1)
+                   if not is_LT1_margin_row(K, lam, leaders))
+    total = sum(K - max_leaders(lam) for K in ROW_VOCABS for lam in _lambda_grid(K))
+    assert rejected == total, (rejected, total)
+    return CheckOutcome(1 + rejected, f"z3 counterexample {broken.counterexample}")
+
+
+CLAIM = Claim(
+    id="LT1",
+    title="Leader-trie margin: leaders >= theta + gamma, others <= theta - gamma",
+    source=Source.FORMALISATION,
+    statement="In LT(K, H, lambda) with K >= 3, lambda in (1/K, 1/2] and at most "
+    "floor(1/lambda) leaders per internal node, theta = (lambda + 1/K)/2 and "
+    "gamma = (lambda - 1/K)/2: at every prefix every leader has probability >= theta + gamma "
+    "and every non-leader <= theta - gamma. The one-response trie is the hidden path.",
+    uses=("G1",),
+    predicates=(is_LT1_margin, is_LT1_margin_row),
+    checks=(
+        Check("LT1_z3_margin", CheckKind.SOLVER,
+              "real K >= 3, real lambda with K lambda > 1 and lambda <= 1/2, real l >= 1 with "
+              "l lambda <= 1 (covers every integer instance)", check_LT1_z3_margin),
+        Check("LT1_sympy_identities", CheckKind.SYMBOLIC, "symbolic K, lambda, l",
+              check_LT1_sympy_identities),
+        Check("LT1_exhaustive_tries", CheckKind.EXHAUSTIVE,
+              "every admissible trie for (K,H,lambda) in " + _shapes_text(EXHAUSTIVE_SHAPES),
+              check_LT1_exhaustive_tries),
+        Check("LT1_rows_and_admissibility", CheckKind.EXHAUSTIVE,
+              "K in 3..8, lambda in (1/K, 1/2] with denominator 2..24, leader count 0..K",
+              check_LT1_rows_and_admissibility),
+        Check("LT1_hidden_path_is_one_response_case", CheckKind.EXHAUSTIVE,
+              "(K,H) in " + ", ".join(map(str, HP_SHAPES)) + ", every z, every lambda in "
+              "(1/K, 1/2] with denominator <= 10, every prefix",
+              check_LT1_hidden_path_is_one_response_case),
+        Check("LT1_fuzz_random_tries", CheckKind.FUZZ,
+              "random admissible tries, K in 3..6, H <= 3, <= 8 internal nodes",
+              check_LT1_fuzz_hypothesis_tries),
+        Check("LT1_catches_dropped_admissibility", CheckKind.POWER,
+              "z3 without l lambda <= 1; the row predicate on every inadmissible count",
+              check_LT1_catches_dropped_admissibility),
+    ),
+    reference=("genaccess.spec.leader_trie.LeaderTrie",
+               "genaccess.spec.leader_trie.leader_trie_generator",
+               "genaccess.proofs.leader_trie_margin.prove_LT1_margin"),
+)
