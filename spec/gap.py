@@ -157,4 +157,4 @@ def is_GAP_chain(chain: list[tuple[str, sympy.Float | Fraction]]) -> bool:
     if not first - sympy.Rational(second.numerator, second.denominator) >= -MARGIN:
         return False
     rest = values[1:]
-    return all(a >= b for a, b in itertools.pairwise(rest))  # type: ignore[operator]
+    return all(a >= b for a, b in itertools.pairwise(rest))

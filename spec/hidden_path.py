@@ -30,7 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 import attrs
-import mpmath  # type: ignore[import-untyped]
+import mpmath
 from mpmath import iv
 
 from genaccess.spec.access import AccessModel

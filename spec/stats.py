@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-import mpmath  # type: ignore[import-untyped]
+import mpmath
 
 from genaccess.spec.errors import InvalidDefinition
 

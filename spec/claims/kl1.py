@@ -39,7 +39,7 @@ def check_KL1_symbolic() -> CheckOutcome:
     on outcome spaces of size 2, 3 and 4."""
     for n in SYMBOLIC_SIZES:
         p, q, r, beta = _symbolic_instance(n)
-        assert is_KL1_identity(p, q, lambda y, r=r: r[y], beta), f"n={n}"
+        assert is_KL1_identity(p, q, r.__getitem__, beta), f"n={n}"
     return CheckOutcome(len(SYMBOLIC_SIZES))
 
 

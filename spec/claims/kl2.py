@@ -58,7 +58,8 @@ def _pref_only(g: Generator, reward: Reward, beta: object, u: Prefix) -> tuple[s
 def check_KL2_catches_broken_rules() -> CheckOutcome:
     """Power: an unnormalised rule and the untilted rule are both rejected."""
     g = Generator.from_table(2, 2, {(): ("1/3", "2/3")}, default=("1/2", "1/2"))
-    reward = {(0, 0): 1, (0, 1): 0, (1, 0): Fraction(1, 2), (1, 1): 0}.__getitem__
+    table: dict[Response, object] = {(0, 0): 1, (0, 1): 0, (1, 0): Fraction(1, 2), (1, 1): 0}
+    reward = table.__getitem__
     assert is_KL2_autoregressive(g, reward, Fraction(1, 2))
     for broken in (_unnormalised, _pref_only):
         assert not is_KL2_autoregressive(g, reward, Fraction(1, 2), broken), broken.__name__
