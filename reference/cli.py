@@ -8,6 +8,7 @@ on stderr and exit status 2; a failed check is exit status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -41,6 +42,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, InvalidDefinition) as err:
         print(f"genaccess {args.command}: error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not our error. Point stdout at devnull so
+        # the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return status
 
 

@@ -88,14 +88,16 @@ class HiddenPathFamily:
     alpha: Fraction = attrs.field(converter=_to_alpha, validator=_check_alpha)
 
     @property
-    def beta(self) -> Fraction:
-        """`(1-alpha)/(K-1)`: every off-path token's probability at an on-path prefix."""
+    def off_path(self) -> Fraction:
+        """`(1-alpha)/(K-1)`: every off-path token's probability at an on-path prefix.
+
+        (Not called `beta`: that name is the KL temperature of section 6.)"""
         return (1 - self.alpha) / (self.vocab_size - 1)
 
     @property
     def margin(self) -> Fraction:
         """`Delta = alpha - beta`."""
-        return self.alpha - self.beta
+        return self.alpha - self.off_path
 
     def stage(self, token: int) -> Distribution:
         """The on-path next-token distribution when the path token is `token`."""
@@ -103,7 +105,7 @@ class HiddenPathFamily:
             0 <= token < self.vocab_size
         ):
             raise InvalidDefinition("token", f"must be in 0..{self.vocab_size - 1}", token)
-        return Distribution(tuple(self.alpha if a == token else self.beta
+        return Distribution(tuple(self.alpha if a == token else self.off_path
                                   for a in range(self.vocab_size)))
 
     def generator(self, path: object) -> Generator:
@@ -375,7 +377,7 @@ def compute_plurality_win_probabilities(family: HiddenPathFamily, samples: int
     is counted exactly, letter by letter.
     """
     K, m = family.vocab_size, samples
-    alpha, beta = family.alpha, family.beta
+    alpha, beta = family.alpha, family.off_path
     wins = []
     for a in range(K):
         total = Fraction(0)
@@ -495,7 +497,7 @@ def compute_adaptive_parameters(family: HiddenPathFamily, delta: object) -> Sequ
     """
     d = _check_delta(delta)
     K, H = family.vocab_size, family.horizon
-    ratio = family.beta / family.alpha
+    ratio = family.off_path / family.alpha
     c = 1
     while (K - 1) * ratio**c > d / (2 * H):
         c += 1
