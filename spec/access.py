@@ -12,10 +12,14 @@ import attrs
 
 from genaccess.spec.control import ArbitraryPrefix, Control, LocalReset, RootStart
 from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.noisy import NoisySample
 from genaccess.spec.observation import Full, Logprob, ObservationType, Sample, Top1, TopK
+from genaccess.spec.partial_control import DepthLimitedReset, RootOrCurrent
 
-CONTROL_LEVELS: tuple[type[Control], ...] = (RootStart, LocalReset, ArbitraryPrefix)
-OBSERVATION_TYPES: tuple[type[ObservationType], ...] = (Sample, Logprob, TopK, Top1, Full)
+CONTROL_LEVELS: tuple[type[Control], ...] = (RootStart, LocalReset, ArbitraryPrefix,
+                                              DepthLimitedReset, RootOrCurrent)
+OBSERVATION_TYPES: tuple[type[ObservationType], ...] = (Sample, Logprob, TopK, Top1, Full,
+                                                        NoisySample)
 
 
 @attrs.frozen

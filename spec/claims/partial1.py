@@ -1,0 +1,309 @@
+"""PARTIAL1 (project formalisation): partial prefix control — what depth-limited reset and
+root-or-current control cost on the hidden path.
+
+The control levels are `genaccess.spec.partial_control.DepthLimitedReset` and
+`RootOrCurrent`; this module holds the claim's predicates and checks.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Set as AbstractSet
+from fractions import Fraction
+
+from genaccess.spec.access import CONTROL_LEVELS, OBSERVATION_TYPES, AccessModel
+from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.control import Control, LocalReset
+from genaccess.spec.errors import AccessError
+from genaccess.spec.generator import Generator
+from genaccess.spec.hidden_path import (
+    HiddenPathFamily,
+    compute_best_chosen_prefix_success,
+    compute_HP1_success,
+    compute_root_start_queries_needed,
+)
+from genaccess.spec.local_reset import built_set, is_local_reset
+from genaccess.spec.observation import Full, Logprob, ObservationType, Sample
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.partial_control import DepthLimitedReset, RootOrCurrent
+from genaccess.spec.prefix import Prefix, Response, all_prefixes
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+
+# ---------------------------------------------------------------------------------------
+# Predicates
+
+
+def compute_PARTIAL1_upper(family: HiddenPathFamily, depth: int, queries: int) -> Fraction:
+    """PARTIAL1: `S_T(K, H-d, alpha)`, HP1's root-start success on the subtree below
+    `z_<=d` — what a depth-`d` learner could reach if it were handed `z_<=d` for free."""
+    K, H = family.vocab_size, family.horizon
+    d = min(depth, H - 1)
+    return compute_HP1_success(HiddenPathFamily(K, H - d, family.alpha), queries)
+
+
+def compute_PARTIAL1_lower(family: HiddenPathFamily, depth: int, queries: int) -> Fraction:
+    """PARTIAL1: the success of the plain strategy "descend `j` levels with one-step `full`
+    queries, then spend the other `T-j` on rollouts from `z_<=j`", best `j`: rollouts need
+    `j <= d`, so `max_{j <= min(d, T-1)} S_{T-j}(K, H-j, alpha)`, or `K^-(H-T)` when every
+    query is a one-step query (`T <= d+1`)."""
+    K, H = family.vocab_size, family.horizon
+    best = Fraction(1, K**H)
+    for j in range(min(depth, H - 1, queries - 1) + 1):
+        sub = HiddenPathFamily(K, H - j, family.alpha)
+        best = max(best, compute_HP1_success(sub, queries - j))
+    if queries <= min(depth + 1, H):
+        best = max(best, Fraction(1, K ** (H - queries)))
+    return best
+
+
+def is_PARTIAL1_depth_sandwich(family: HiddenPathFamily, depth: int, queries: int) -> bool:
+    """PARTIAL1: under `depth-reset(d)` with `full` observations, the best success of any
+    adaptive learner with `T` queries (any continuation lengths) lies between the plain
+    strategy's success and `S_T(K, H-d, alpha)`."""
+    best = compute_best_chosen_prefix_success(family, Full(), DepthLimitedReset(depth), queries,
+                                              max_length=family.horizon)
+    return (compute_PARTIAL1_lower(family, depth, queries) <= best
+            <= compute_PARTIAL1_upper(family, depth, queries))
+
+
+def is_PARTIAL1_root_or_current_bound(family: HiddenPathFamily, observation: ObservationType,
+                                      queries: int) -> bool:
+    """PARTIAL1: under `root-or-current` with `sample` or `logprob` observations, no learner
+    with `T` queries beats HP1's canonical root-start optimum `S_T`: it re-asks no prefix
+    but the root (and, at length `H-1`, the last token, which it reached on-policy), so a
+    path token it learns was on a rollout it paid a query for."""
+    best = compute_best_chosen_prefix_success(family, observation, RootOrCurrent(), queries,
+                                              max_length=family.horizon)
+    return best <= compute_HP1_success(family, queries)
+
+
+def compute_PARTIAL1_cost(family: HiddenPathFamily, depth: int, target: Fraction
+                          ) -> tuple[int, int]:
+    """PARTIAL1: `(lower, upper)` on the queries a `depth-reset(d)` learner with `full`
+    observations needs for success `>= target`: the least `T` with `S_T(K, H-d) >= target`,
+    and `d` more (descend `d` levels, then roll out)."""
+    K, H = family.vocab_size, family.horizon
+    d = min(depth, H - 1)
+    need = compute_root_start_queries_needed(HiddenPathFamily(K, H - d, family.alpha), target)
+    return need, d + need
+
+
+def greedy_descent(oracle: Oracle) -> Response:
+    """PARTIAL1's learner for `root-or-current/full` (and `top1`): one one-token query at
+    the current prefix per stage, continue from the most likely child (ties to the lower
+    index). A `full` report names every child of positive probability, so that child is
+    built and, having no child yet, current. Exactly `H` queries."""
+    prefix: tuple[int, ...] = ()
+    for _ in range(oracle.horizon):
+        (report,) = oracle.query(prefix, 1)
+        dist = getattr(report, "dist", None)
+        best = dist.argmax() if dist is not None else min(report.revealed)
+        prefix = (*prefix, best)
+    return prefix
+
+
+# ---------------------------------------------------------------------------------------
+# Checks: the oracle under every registered built-set control
+
+
+def _reset_controls(horizon: int) -> list[Control]:
+    """Every registered control instance that decides from the built set, except
+    `local-reset` itself (LR's acceptance check covers it)."""
+    return [c for cls in CONTROL_LEVELS for c in cls.instances(horizon)
+            if c.uses_built_set and type(c) is not LocalReset]
+
+
+def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int], ...],
+           chooser: Chooser) -> str | None:
+    """Run `sequence`; the first way the oracle departs from its control or from LR."""
+    oracle = Oracle(g, access, rng=chooser)
+    H = g.horizon
+    for prefix, length in sequence:
+        before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
+        admitted = access.control.refusal(prefix, length, H, oracle.built) is None
+        try:
+            oracle.query(prefix, length)
+        except AccessError:
+            after = (oracle.transcript, oracle.built, oracle.queries_used,
+                     oracle.tokens_generated)
+            if admitted:
+                return f"refused the admissible {prefix} after {before[0]}"
+            if after != before:
+                return f"refusal of {prefix} changed the oracle's state"
+            continue
+        if not admitted:
+            return f"answered the inadmissible {prefix} after {before[0]}"
+        if prefix not in built_set(before[0], H):
+            return f"answered unbuilt {prefix}"
+        if not is_local_reset(oracle.transcript, H):
+            return f"transcript breaks LR: {oracle.transcript}"
+        if oracle.queries_used != len(before[0]) + 1 or \
+                oracle.tokens_generated != before[3] + length:
+            return "query or token count off"
+    return None
+
+
+ORACLE_DOMAIN = ("K=2, H=3; every registered built-set control but local-reset (depth-reset(d) "
+                 "for d in {0, 1}, root-or-current, and any added later) x every registered "
+                 "observation type; every sequence of 3 one-token queries and every sequence of 2 "
+                 "queries of any length; every random outcome")
+
+
+def check_PARTIAL1_oracle(extra: tuple[Control, ...] = ()) -> CheckOutcome:
+    """Under every registered built-set control the oracle answers exactly the queries the
+    control admits, only at built prefixes (so LR holds), counts one query and `L` tokens
+    per answer, and records nothing on a refusal."""
+    K, H = 2, 3
+    g = Generator.from_table(K, H, {(): ("1/3", "2/3"), (1,): ("1", "0")},
+                             default=("1/2", "1/2"))
+    prefixes = list(all_prefixes(K, H))
+    short = [(u, 1) for u in prefixes]
+    anylen = [(u, L) for u in prefixes for L in range(1, H - len(u) + 1)]
+    sequences = [*itertools.product(short, repeat=3), *itertools.product(anylen, repeat=2)]
+    count = 0
+    for control in (*_reset_controls(H), *extra):
+        for cls in OBSERVATION_TYPES:
+            for observation in cls.instances(K):
+                access = AccessModel(control, observation)
+                for sequence in sequences:
+                    law = exact_law(functools.partial(_drive, g, access, sequence))
+                    bad = [o for o in law if o is not None]
+                    assert not bad, f"{access.name}, {sequence}: {bad[0]}"
+                    count += len(law)
+    return CheckOutcome(count)
+
+
+class LeakyRootOrCurrent(RootOrCurrent):
+    """A deliberately broken control: admits a continued prefix ("regenerate")."""
+
+    def refusal(self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
+                ) -> None:
+        return None if prefix in built else super().refusal(  # type: ignore[return-value]
+            prefix, length, horizon, built)
+
+
+def check_PARTIAL1_catches_regenerate() -> CheckOutcome:
+    """Power: on a control that admits re-asking a continued prefix ("regenerate"), the
+    root-or-current bound fails: `sample` learners then beat root-start ones."""
+    family = HiddenPathFamily(2, 3, "3/5")
+    T = 2
+    leaky = compute_best_chosen_prefix_success(family, Logprob(), LeakyRootOrCurrent(), T,
+                                               max_length=3)
+    bound = compute_HP1_success(family, T)
+    assert leaky > bound, (leaky, bound)
+    assert is_PARTIAL1_root_or_current_bound(family, Logprob(), T)
+    return CheckOutcome(1, f"regenerate reaches {leaky} > S_T = {bound}")
+
+
+# ---------------------------------------------------------------------------------------
+# Checks: the hidden path
+
+DEPTH_CASES = ((2, 3, "3/4", 3), (3, 2, "1/2", 2), (2, 4, "3/4", 2))
+"""(K, H, alpha, max T): every `d` in `0..H-1`, every `T` in `1..max T`."""
+
+
+def check_PARTIAL1_depth_sandwich() -> CheckOutcome:
+    """The exact optimum over every adaptive `depth-reset(d)` learner with `full`
+    observations lies between the plain strategy and `S_T(K, H-d, alpha)`, and grows with
+    `d` (`d = 0` is HP1's `S_T`)."""
+    count = 0
+    for K, H, alpha, max_T in DEPTH_CASES:
+        family = HiddenPathFamily(K, H, alpha)
+        for T in range(1, max_T + 1):
+            previous = Fraction(0)
+            for d in range(H):
+                best = compute_best_chosen_prefix_success(
+                    family, Full(), DepthLimitedReset(d), T, max_length=H)
+                low = compute_PARTIAL1_lower(family, d, T)
+                high = compute_PARTIAL1_upper(family, d, T)
+                assert low <= best <= high, (K, H, alpha, d, T, low, best, high)
+                assert best >= previous, (K, H, alpha, d, T)
+                if d == 0:
+                    assert best == compute_HP1_success(family, T), (K, H, alpha, T)
+                previous = best
+                count += 1
+    return CheckOutcome(count)
+
+
+ROC_CASES = ((2, 2, "3/4", 4), (2, 3, "3/5", 3), (3, 2, "1/2", 3))
+
+
+def check_PARTIAL1_root_or_current() -> CheckOutcome:
+    """`root-or-current`: with `sample` or `logprob` the exact optimum is at most the
+    canonical root-start optimum `S_T`; with `full`, greedy descent recovers `z` with
+    certainty in exactly `H` queries (exact law through the oracle, every `z`)."""
+    count = 0
+    for K, H, alpha, max_T in ROC_CASES:
+        family = HiddenPathFamily(K, H, alpha)
+        for observation in (Sample(), Logprob()):
+            for T in range(1, max_T + 1):
+                assert is_PARTIAL1_root_or_current_bound(family, observation, T), (
+                    K, H, alpha, observation.name, T)
+                count += 1
+        access = AccessModel(RootOrCurrent(), Full())
+        for z in family.paths():
+            g = family.generator(z)
+
+            def run(chooser: Chooser, g: Generator = g, access: AccessModel = access
+                    ) -> tuple[Response, int]:
+                oracle = Oracle(g, access, rng=chooser)
+                return greedy_descent(oracle), oracle.queries_used
+
+            law = exact_law(run)
+            assert set(law) == {(z, H)}, (K, H, alpha, z, law)
+            count += 1
+    return CheckOutcome(count)
+
+
+def check_PARTIAL1_cost_table() -> CheckOutcome:
+    """The query cost for success 3/4 on HP(3, 12, 1/2) at every reset depth: the lower end
+    decreases with `d`, the two ends differ by exactly `d`, and `d = 0` is HP1's cost."""
+    family = HiddenPathFamily(3, 12, "1/2")
+    target = Fraction(3, 4)
+    rows = [compute_PARTIAL1_cost(family, d, target) for d in range(family.horizon)]
+    assert rows[0][0] == compute_root_start_queries_needed(family, target)
+    for d, (low, high) in enumerate(rows):
+        assert high - low == d
+        if d:
+            assert low <= rows[d - 1][0]
+    assert rows[-1] == (1, family.horizon), rows[-1]
+    return CheckOutcome(len(rows), "; ".join(f"d={d}: {lo}..{hi}"
+                                             for d, (lo, hi) in enumerate(rows)))
+
+
+CLAIM = Claim(
+    id="PARTIAL1",
+    title="Partial prefix control: the cost on the hidden path is exponential in H - d",
+    source=Source.FORMALISATION,
+    statement="depth-reset(d) (reset only to built prefixes of length <= d) and root-or-current "
+    "(restart, or continue a built prefix that has not been continued) refine local reset: "
+    "the oracle answers only built prefixes, so LR holds. On HP(K,H,alpha) with full "
+    "observations the best success of T queries under depth-reset(d) lies between "
+    "max_j<=d S_{T-j}(K,H-j,alpha) and S_T(K,H-d,alpha) (HP1's closed form), so success 3/4 "
+    "needs between T* and T*+d queries, T* growing like alpha^-(H-d-1). Under root-or-current, "
+    "sample and logprob learners are no better than root-start (S_T), while full recovers z in "
+    "H queries.",
+    uses=("LR", "HP1", "HP3"),
+    predicates=(is_PARTIAL1_depth_sandwich, is_PARTIAL1_root_or_current_bound),
+    checks=(
+        Check("PARTIAL1_oracle", CheckKind.EXHAUSTIVE, ORACLE_DOMAIN, check_PARTIAL1_oracle),
+        Check("PARTIAL1_depth_sandwich", CheckKind.EXHAUSTIVE,
+              "every adaptive learner (belief-state search), full observations, every d in "
+              "0..H-1: (K,H,alpha) = (2,3,3/4) with T<=3, (3,2,1/2) and "
+              "(2,4,3/4) with T<=2", check_PARTIAL1_depth_sandwich),
+        Check("PARTIAL1_root_or_current", CheckKind.EXHAUSTIVE,
+              "every adaptive learner, sample and logprob: (K,H,alpha,T) in (2,2,3/4,<=4), "
+              "(2,3,3/5,<=3), (3,2,1/2,<=3); full: greedy descent, every z, every branch",
+              check_PARTIAL1_root_or_current),
+        Check("PARTIAL1_cost_table", CheckKind.EXHAUSTIVE,
+              "HP(3, 12, 1/2), target 3/4, every d in 0..11", check_PARTIAL1_cost_table),
+        Check("PARTIAL1_catches_regenerate", CheckKind.POWER,
+              "root-or-current that admits re-asking a continued prefix, HP(2,3,3/5), "
+              "logprob, T=2",
+              check_PARTIAL1_catches_regenerate),
+    ),
+    reference=("genaccess.spec.partial_control.DepthLimitedReset",
+               "genaccess.spec.partial_control.RootOrCurrent",
+               "genaccess.spec.claims.partial1.greedy_descent"),
+)
