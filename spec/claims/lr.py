@@ -110,14 +110,15 @@ class LocalResetMachine(RuleBasedStateMachine):
     model_built: set[Prefix]
 
     @initialize(g=generators(max_vocab=3, max_horizon=4), seed=st.integers(0, 2**32 - 1),
-                observation=st.sampled_from(["sample", "logprob", "topk(1)", "topk(2)", "top1",
-                                             "full"]))
-    def start(self, g: Generator, seed: int, observation: str) -> None:
-        from genaccess.spec.access import access_model
-
+                data=st.data())
+    def start(self, g: Generator, seed: int, data: st.DataObject) -> None:
+        # Every registered observation type (so a new one is driven with no edit here).
+        observations = [m.observation
+                        for m in registered_access_models(g.vocab_size, g.horizon)
+                        if isinstance(m.control, RootStart)]
+        observation = data.draw(st.sampled_from(observations))
         self.generator = g
-        self.oracle = Oracle(g, access_model(f"local-reset/{observation}"),
-                             rng=random.Random(seed))
+        self.oracle = Oracle(g, AccessModel(LocalReset(), observation), rng=random.Random(seed))
         self.model_built = {()}
 
     @rule(data=st.data())
@@ -198,7 +199,7 @@ CLAIM = Claim(
         Check("LR_oracle_acceptance", CheckKind.EXHAUSTIVE, ACCEPTANCE_DOMAIN,
               check_LR_oracle_acceptance),
         Check("LR_state_machine", CheckKind.FUZZ,
-              "random generators K<=3, H<=4, local-reset with each observation type",
+              "random generators K<=3, H<=4, local-reset with every registered observation type",
               check_LR_state_machine),
         Check("LR_catches_leaky_oracle", CheckKind.POWER,
               "acceptance check against an oracle that admits the unbuilt (1, 1)",
