@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from genaccess.reference.commands import blueprint, bounds, check, simulate
+from genaccess.reference.commands import blueprint, bounds, check, gap, simulate
 from genaccess.spec.errors import InvalidDefinition
 
-COMMANDS: tuple[ModuleType, ...] = (check, bounds, simulate, blueprint)
+COMMANDS: tuple[ModuleType, ...] = (check, bounds, simulate, blueprint, gap)
 
 
 class UsageError(Exception):

@@ -1,0 +1,181 @@
+"""`genaccess gap` (the main job, GAP) and the sweep behind it."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from genaccess.reference import gap_experiment
+from genaccess.reference.cli import main
+from genaccess.reference.gap_experiment import GapConfig, horizons_from_text, run_sweep
+from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.hidden_path import (
+    HiddenPathFamily,
+    compute_cps_m,
+    compute_HP1_success,
+    compute_root_start_queries_needed,
+)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SMALL = ["gap", "--horizons", "2:4", "--runs", "5", "--workers", "1"]
+
+
+def _run_json(capsys: pytest.CaptureFixture[str], out: Path, *extra: str) -> dict[str, Any]:
+    assert main([*SMALL, "--out", str(out), "--json", *extra]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # no progress bar with --json (and stderr is not a terminal)
+    result: dict[str, Any] = json.loads(captured.out)
+    return result
+
+
+def test_gap_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    result = _run_json(capsys, out)
+    assert result["parameters"]["vocab"] == 3 and result["parameters"]["alpha"] == "1/2"
+    assert result["parameters"]["delta"] == "1/20" and result["parameters"]["seed"] == 0
+    assert result["parameters"]["runs"] == 5
+    assert set(result["timings"]) >= {"wall_seconds", "workers", "task_cpu_seconds"}
+    assert [row["H"] for row in result["rows"]] == [2, 3, 4]
+    for row in result["rows"]:
+        H = row["H"]
+        family = HiddenPathFamily(3, H, "1/2")
+        needed = compute_root_start_queries_needed(family, Fraction(19, 20))
+        m = compute_cps_m(family, Fraction(1, 20))
+        assert row["root_start_needed"] == needed
+        assert row["cps_m"] == m and row["cps_queries"] == H * m
+        assert row["logits_queries"] == H and row["logits_success"] is True
+        assert row["ratio_root_start_over_cps"] == pytest.approx(needed / (H * m))
+        assert row["ratio_root_start_over_adaptive"] == pytest.approx(
+            needed / row["adaptive_mean_queries"])
+        assert 0 < row["adaptive_mean_queries"] <= H * 1000
+        assert row["root_start_lower_bound_3_4"] == pytest.approx(
+            (0.75 - 1 / 3) * 2.0 ** (H - 1))
+        sim = row["root_start_simulation"]
+        assert sim["queries"] == needed and sim["capped"] is False
+        assert sim["exact_success"] == pytest.approx(float(compute_HP1_success(family, needed)))
+        assert sim["runs"] == 5 and 0 <= sim["successes"] <= 5
+        low, high = sim["interval"]
+        assert low <= sim["success_rate"] <= high
+        pg = row["policy_gradient"]
+        assert pg["budget"] == 2000 and pg["rewarded_rollouts"] > 0
+        assert 0 <= pg["subopt"] <= pg["subopt_reference"] <= pg["J_star"]
+        assert pg["subopt_fraction"] == pytest.approx(pg["subopt"] / pg["subopt_reference"])
+    on_disk = json.loads((out / "gap.json").read_text(encoding="utf-8"))
+    assert on_disk["rows"] == result["rows"]
+    assert (out / "gap.png").read_bytes().startswith(PNG_MAGIC)
+    assert "| H | root-start needed |" in (out / "gap.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == ["gap.json", "gap.md", "gap.png"]
+
+
+def test_gap_prints_a_table_and_rewrites_an_existing_out(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    (out / "gap.png").write_bytes(b"old")
+    assert main([*SMALL, "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "root-start needed" in text and "RS/CPS" in text and "wrote" in text
+    assert [line.split()[0] for line in text.splitlines()[3:6]] == ["2", "3", "4"]
+    assert (out / "gap.png").read_bytes().startswith(PNG_MAGIC)
+    assert sorted(p.name for p in out.iterdir()) == ["gap.json", "gap.md", "gap.png",
+                                                     "keep.txt"]
+
+
+def test_gap_numbers_do_not_depend_on_the_worker_count() -> None:
+    config = GapConfig(horizons=(2, 3), runs=3, seed=7, pg_budget=100)
+    one = run_sweep(config, workers=1)
+    two = run_sweep(config, workers=2)
+    assert one["rows"] == two["rows"]
+    assert run_sweep(GapConfig(horizons=(2, 3), runs=3, seed=8, pg_budget=100))["rows"] != \
+        one["rows"]
+
+
+def test_gap_caps_and_skips_costly_simulations() -> None:
+    config = GapConfig(horizons=(9, 13), runs=2, root_start_max_queries=50, pg_max_horizon=9,
+                       pg_budget=40)
+    rows = {row["H"]: row for row in run_sweep(config, workers=1)["rows"]}
+    sim = rows[9]["root_start_simulation"]
+    assert sim["queries"] == 50 and sim["capped"] is True
+    family = HiddenPathFamily(3, 9, "1/2")
+    assert sim["exact_success"] == pytest.approx(float(compute_HP1_success(family, 50)))
+    assert rows[13]["root_start_simulation"] is None and rows[13]["policy_gradient"] is None
+    assert rows[9]["policy_gradient"]["budget"] == 40
+
+
+@pytest.mark.parametrize(("option", "value", "message"), [
+    ("--vocab", "1", "--vocab"), ("--vocab", "x", "--vocab"), ("--alpha", "1/3", "alpha"),
+    ("--alpha", "half", "--alpha"), ("--delta", "0", "--delta"), ("--delta", "1", "--delta"),
+    ("--horizons", "5:2", "--horizons"), ("--horizons", "a:b", "--horizons"),
+    ("--horizons", "0:3", "--horizons"), ("--horizons", "2:500", "--horizons"),
+    ("--horizons", "3,2", "--horizons"), ("--runs", "0", "--runs"), ("--seed", "-1", "--seed"),
+    ("--workers", "0", "--workers"),
+])
+def test_invalid_gap_option(capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str,
+                            value: str, message: str) -> None:
+    out = tmp_path / "run"
+    argv = [*SMALL, "--out", str(out)]
+    if option in argv:
+        argv[argv.index(option) + 1] = value
+    else:
+        argv += [option, value]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("genaccess gap: error:") and err.count("\n") == 1 and message in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_invalid_gap_out_under_a_file(capsys: pytest.CaptureFixture[str],
+                                      tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    for out in (blocker / "run", blocker):
+        assert main([*SMALL, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("genaccess gap: error: --out") and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+def test_invalid_gap_out_failing_write_leaves_nothing(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails half-way (here: the plot) leaves neither a new --out nor a
+    temporary directory, and an existing --out keeps its old files."""
+    def broken_plot(result: dict[str, Any], path: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(gap_experiment, "plot", broken_plot)
+    assert main([*SMALL, "--out", str(tmp_path / "new")]) == 2
+    assert "No space left" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    existing = tmp_path / "old"
+    existing.mkdir()
+    (existing / "gap.json").write_text("{}", encoding="utf-8")
+    assert main([*SMALL, "--out", str(existing)]) == 2
+    assert [p.name for p in existing.iterdir()] == ["gap.json"]
+    assert (existing / "gap.json").read_text(encoding="utf-8") == "{}"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2:5", (2, 3, 4, 5)), ("7", (7,)), ("2, 5,9", (2, 5, 9)), ("40:40", (40,)),
+])
+def test_horizons_from_text(text: str, expected: tuple[int, ...]) -> None:
+    assert horizons_from_text(text) == expected
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"horizons": ()}, {"horizons": (3, 2)}, {"vocab_size": 1}, {"runs": 0},
+    {"alpha": Fraction(1, 4)}, {"level": Fraction(1)}, {"pg_step_size": 0.0},
+])
+def test_invalid_gap_config(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidDefinition):
+        GapConfig(**kwargs)
+
+
+def test_invalid_gap_workers() -> None:
+    with pytest.raises(InvalidDefinition, match="workers"):
+        run_sweep(GapConfig(horizons=(2,), runs=1, pg_max_horizon=0), workers=0)
