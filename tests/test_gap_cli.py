@@ -32,7 +32,7 @@ def _run_json(capsys: pytest.CaptureFixture[str], out: Path, *extra: str) -> dic
     return result
 
 
-def test_gap_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_GAP_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     out = tmp_path / "run"
     result = _run_json(capsys, out)
     assert result["parameters"]["vocab"] == 3 and result["parameters"]["alpha"] == "1/2"

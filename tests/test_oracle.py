@@ -53,7 +53,7 @@ def test_root_start_refuses_non_root_and_partial_queries() -> None:
     assert len(oracle.rollout()) == 3
 
 
-def test_local_reset_refuses_unbuilt_prefix_and_records_nothing() -> None:
+def test_LR_local_reset_refuses_unbuilt_prefix_and_records_nothing() -> None:
     oracle = Oracle(G, access_model("local-reset/sample"), rng=Random(3))
     (first,) = oracle.query((), 1)
     assert isinstance(first, SampleReport)
@@ -104,20 +104,20 @@ def test_same_seed_same_transcript() -> None:
     assert run(7) == run(7)
 
 
-def test_top1_hides_the_continuation_so_only_the_root_children_it_names_are_built() -> None:
+def test_LR_top1_hides_the_continuation_so_only_the_root_children_it_names_are_built() -> None:
     oracle = Oracle(G, access_model("local-reset/top1"), rng=Random(0))
     reports = oracle.query((), 3)
     assert all(isinstance(r, Top1Report) for r in reports)
     assert oracle.built == {(), (1,)}  # argmax at the root is 1 (2/3); later steps are hidden
 
 
-def test_built_set_includes_revealed_children_and_visited_prefixes() -> None:
+def test_LR_built_set_includes_revealed_children_and_visited_prefixes() -> None:
     record = QueryRecord((), 2, (SampleReport(1), SampleReport(0)))
     assert built_set([record], 3) == {(), (1,), (1, 0)}
     assert built_set([record], 2) == {(), (1,)}  # (1, 0) is a response when H = 2
 
 
-def test_lr_predicate_points_at_the_first_violation() -> None:
+def test_LR_predicate_points_at_the_first_violation() -> None:
     ok = QueryRecord((), 1, (SampleReport(0),))
     bad = QueryRecord((1,), 1, (SampleReport(0),))
     assert first_lr_violation([ok, bad], 3) == 1

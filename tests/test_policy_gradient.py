@@ -56,7 +56,7 @@ def _train(H: int, budget: int, seed: int, K: int = 3, step: float = 4.0
 # The outcome reward is revealed only on returned responses
 
 
-def test_reward_answers_returned_responses_and_refuses_others() -> None:
+def test_GAP_reward_answers_returned_responses_and_refuses_others() -> None:
     family = HiddenPathFamily(3, 3, "1/2")
     z = (0, 1, 2)
     oracle = Oracle(family.generator(z), access_model(ROOT_LOGPROB), rng=random.Random(1))
@@ -103,7 +103,7 @@ def test_pg_asks_the_reward_only_about_returned_rollouts() -> None:
 # The learner is root-start only
 
 
-def test_pg_makes_only_root_start_rollouts() -> None:
+def test_GAP_pg_makes_only_root_start_rollouts() -> None:
     _family, _z, oracle, _reward, run = _train(H=4, budget=120, seed=2)
     assert oracle.queries_used == run.queries == 120
     assert all(rec.prefix == () and rec.length == 4 for rec in oracle.transcript)
@@ -156,7 +156,7 @@ def test_pg_is_deterministic_given_the_seed() -> None:
     assert other != first
 
 
-def test_pg_suboptimality_decreases_on_a_small_instance() -> None:
+def test_GAP_pg_suboptimality_decreases_on_a_small_instance() -> None:
     """Fixed seed, generous margin: with K=3, H=3 a budget of 600 rollouts (about 75
     rewarded) takes SubOpt from SubOpt(pref) to below a tenth of it (the run reaches
     well under 1%)."""
@@ -178,7 +178,7 @@ def test_pg_step_size_is_stable_where_beta_is_largest() -> None:
         family, _beta(1))
 
 
-def test_pg_never_moves_without_a_reward() -> None:
+def test_GAP_pg_never_moves_without_a_reward() -> None:
     """At H = 14 the hidden path has probability 2^-14 per rollout: this seeded run never
     sees a reward, so theta stays exactly zero and SubOpt is SubOpt(pref), the wall."""
     family, z, _oracle, _reward, run = _train(H=14, budget=200, seed=0)

@@ -84,9 +84,9 @@ def _claim_entry(claim_id: str, title: str, results: list[CheckResult]) -> dict[
 
 def _print_line(entry: dict[str, Any], results: list[CheckResult]) -> None:
     domain = " | ".join(entry["exhaustive_domain"]) or "-"
-    print(f"{entry['id']:<5} {entry['status'].upper():<7} {entry['seconds']:>7.2f}s  "
+    print(f"{entry['id']:<8} {entry['status'].upper():<7} {entry['seconds']:>7.2f}s  "
           f"{entry['title']}")
-    print(f"      exhaustive: {domain}")
+    print(f"         exhaustive: {domain}")
     for r in results:
         if r.status is not Status.PASSED:
-            print(f"      {r.check.name}: {r.status.value}: {r.message}")
+            print(f"         {r.check.name}: {r.status.value}: {r.message}")
