@@ -112,8 +112,7 @@ def compute_GAP_chain(family: HiddenPathFamily, queries: int,
     common prefix length of `z` and `prefix` (relabelling tokens below a node maps the family
     to itself); `GAP_symmetry` checks that exhaustively on small instances, and this
     function computes one representative per shape."""
-    K, H = family.vocab_size, family.horizon
-    zero = tuple([0] * H)
+    zero = tuple([0] * family.horizon)
     shapes: dict[tuple[int, int], tuple[sympy.Float, Fraction, Fraction]] = {}
 
     def shape_values(length: int, common: int) -> tuple[sympy.Float, Fraction, Fraction]:
@@ -134,7 +133,6 @@ def compute_GAP_chain(family: HiddenPathFamily, queries: int,
         e_tv += prob * tv
         e_pz += prob * pz
     S_T = compute_HP1_success(family, queries)
-    del K
     return [
         ("E[KL]", e_kl),
         ("2 E[TV^2]", 2 * e_tv2),
