@@ -111,6 +111,15 @@ class Generator:
         return {u: self.next_token(u) for u in all_prefixes(self.vocab_size, self.horizon)}
 
 
+def forward_tokens_of(generator: Generator) -> int | None:
+    """The model positions the generator's rule has computed so far, if it meters them.
+
+    A rule that runs a real model (a transformer behind a cache) exposes a `forward_tokens`
+    counter; exact rules have none. The oracle reports the difference per query."""
+    count = getattr(generator.rule, "forward_tokens", None)
+    return count if isinstance(count, int) and not isinstance(count, bool) else None
+
+
 def _check_size(dist: Distribution, vocab_size: int) -> Distribution:
     if dist.vocab_size != vocab_size:
         raise InvalidDefinition(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from genaccess.spec.access import AccessModel
 from genaccess.spec.chance import Chooser, as_chooser
 from genaccess.spec.errors import AccessError, BudgetExceeded, InvalidDefinition, InvalidQuery
-from genaccess.spec.generator import Generator
+from genaccess.spec.generator import Generator, forward_tokens_of
 from genaccess.spec.local_reset import INITIAL_BUILT, built_by
 from genaccess.spec.observation import Report
 from genaccess.spec.prefix import Prefix, check_prefix
@@ -35,8 +35,8 @@ class Oracle:
     - `BudgetExceeded`: the query would be number `budget + 1`.
     """
 
-    __slots__ = ("__budget", "__built", "__chooser", "__generator", "__tokens", "__transcript",
-                 "access")
+    __slots__ = ("__budget", "__built", "__chooser", "__forward", "__generator", "__tokens",
+                 "__transcript", "access")
 
     def __init__(
         self,
@@ -61,6 +61,7 @@ class Oracle:
         self.__transcript: list[QueryRecord] = []
         self.__built: set[Prefix] = set(INITIAL_BUILT)
         self.__tokens = 0
+        self.__forward: int | None = 0 if forward_tokens_of(generator) is not None else None
 
     # What a learner may know about the problem: its shape, never its rule.
     @property
@@ -82,6 +83,12 @@ class Oracle:
     @property
     def tokens_generated(self) -> int:
         return self.__tokens
+
+    @property
+    def forward_tokens(self) -> int | None:
+        """Model positions computed to answer this oracle's queries, when the generator's
+        rule meters them (a real model behind a cache); `None` for an exact generator."""
+        return self.__forward
 
     @property
     def transcript(self) -> Transcript:
@@ -123,6 +130,7 @@ class Oracle:
         u = self._vet(prefix, length)
         observation = self.access.observation
         reports: list[Report] = []
+        meter = forward_tokens_of(self.__generator)
         visited = u
         for _ in range(length):
             token, report = observation.step(self.__generator.next_token(visited), self.__chooser)
@@ -132,6 +140,8 @@ class Oracle:
         self.__transcript.append(record)
         self.__built |= built_by(record, self.horizon)
         self.__tokens += length
+        if self.__forward is not None and meter is not None:
+            self.__forward += (forward_tokens_of(self.__generator) or 0) - meter
         return record.reports
 
     def rollout(self) -> tuple[Report, ...]:

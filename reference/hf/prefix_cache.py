@@ -1,0 +1,181 @@
+"""A prefix trie of key/value states: compute only the tokens no cached prefix covers.
+
+Each trie node is one input position of the model (the BOS token at the root, then the
+tokens of a prefix) and holds that position's per-layer key/value states and the logits the
+model emits there (the next-token logits after the prefix). A lookup of a token sequence
+walks down the trie as far as it is cached, runs the model on the remaining tokens only,
+with the cached states as its past, and stores one node per newly computed position. This
+is the prefix sharing of vLLM's automatic prefix caching and SGLang's RadixAttention, with a
+trie of single tokens instead of blocks or radix edges (the prefixes here are short and
+branch at every token).
+
+Cost model (what `forward_tokens` counts): a lookup of `s` whose longest cached prefix has
+length `j` costs `len(s) - j` forward tokens. In particular a query at a prefix whose node is
+cached costs 0, and one whose parent is cached costs 1.
+
+Memory bound: at most `capacity` nodes are kept. After each lookup the least recently used
+leaves are evicted until the bound holds (only leaves: a node's states are the past of every
+node below it, so the cached set stays closed under taking prefixes). `capacity = 0` keeps
+nothing: every lookup recomputes its whole sequence (the no-reuse baseline).
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from genaccess.spec.errors import InvalidDefinition
+
+ForwardFn = Callable[[Sequence[int], "KVStates | None"], tuple[Any, "KVStates"]]
+"""`forward(tokens, past) -> (logits [len(tokens), V], states)`: the model run on `tokens`
+after the positions whose per-layer states are `past` (`None`: from the start). `states`
+holds, per layer, (keys, values) of the new positions only, shaped `[1, heads, n, dim]`."""
+
+KVStates = tuple[tuple[Any, Any], ...]
+
+
+@attrs.define(eq=False)
+class _Node:
+    token: int
+    parent: _Node | None
+    kv: KVStates
+    logits: Any
+    last_used: int
+    children: dict[int, _Node] = attrs.field(factory=dict)
+    derived: object = None
+
+    def path(self) -> list[_Node]:
+        nodes: list[_Node] = []
+        node: _Node | None = self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent
+        nodes.reverse()
+        return nodes
+
+
+def _check_capacity(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidDefinition("capacity", "must be an integer >= 0 (cached positions)", value)
+
+
+@attrs.define(eq=False)
+class PrefixTrieCache:
+    """Prefix-trie cache over `forward`, keeping at most `capacity` positions (LRU leaves
+    are evicted first).
+
+    `concat` joins a list of per-position states into one past (per layer, along the
+    sequence axis); it is given by the adapter so this module needs no tensor library.
+    """
+
+    forward: ForwardFn
+    concat: Callable[[list[KVStates]], KVStates]
+    capacity: int = attrs.field(validator=_check_capacity)
+    forward_tokens: int = attrs.field(default=0, init=False)
+    """Positions computed by the model so far (the cost the cache saves)."""
+    evictions: int = attrs.field(default=0, init=False)
+    hits: int = attrs.field(default=0, init=False)
+    """Lookups answered with no forward token at all."""
+    _roots: dict[int, _Node] = attrs.field(factory=dict, init=False)
+    _size: int = attrs.field(default=0, init=False)
+    _clock: Any = attrs.field(factory=itertools.count, init=False)
+    _leaves: list[tuple[int, int, _Node]] = attrs.field(factory=list, init=False)
+    _serial: Any = attrs.field(factory=itertools.count, init=False)
+
+    @property
+    def size(self) -> int:
+        """Positions currently cached (never above `capacity` between lookups)."""
+        return self._size
+
+    def cached_depth(self, tokens: Sequence[int]) -> int:
+        """Length of the longest cached prefix of `tokens` (does not count as a use)."""
+        depth, node = 0, self._roots.get(tokens[0]) if tokens else None
+        while node is not None:
+            depth += 1
+            if depth == len(tokens):
+                break
+            node = node.children.get(tokens[depth])
+        return depth
+
+    def logits(self, tokens: Sequence[int]) -> Any:
+        """The model's logits at the last position of `tokens` (a non-empty sequence)."""
+        return self._lookup(tokens).logits
+
+    def derive(self, tokens: Sequence[int], fn: Callable[[Any], object]) -> object:
+        """`fn(logits(tokens))`, memoised on the node for as long as it stays cached.
+
+        One cache serves one consumer (`fn` must be the same function on every call)."""
+        node = self._lookup(tokens)
+        if node.derived is None:
+            node.derived = fn(node.logits)
+        return node.derived
+
+    def _lookup(self, tokens: Sequence[int]) -> _Node:
+        if not tokens:
+            raise InvalidDefinition("tokens", "must hold at least the BOS token", tokens)
+        now = next(self._clock)
+        path: list[_Node] = []
+        node = self._roots.get(tokens[0])
+        while node is not None:
+            node.last_used = now
+            path.append(node)
+            if len(path) == len(tokens):
+                break
+            node = node.children.get(tokens[len(path)])
+        if len(path) == len(tokens):
+            self.hits += 1
+            deepest = path[-1]
+            if not deepest.children:
+                self._push_leaf(deepest)
+            return deepest
+        start = len(path)
+        past = self.concat([n.kv for n in path]) if path else None
+        logits, states = self.forward(tokens[start:], past)
+        self.forward_tokens += len(tokens) - start
+        parent = path[-1] if path else None
+        for i, token in enumerate(tokens[start:]):
+            kv = tuple((k[:, :, i:i + 1, :].clone(), v[:, :, i:i + 1, :].clone())
+                       for k, v in states)
+            child = _Node(token, parent, kv, logits[i].clone(), now)
+            if parent is None:
+                self._roots[token] = child
+            else:
+                parent.children[token] = child
+            self._size += 1
+            parent = child
+        assert parent is not None
+        self._push_leaf(parent)
+        # Hold the answer before evicting: with a small capacity it may be evicted itself.
+        answer = parent
+        self._evict()
+        return answer
+
+    def _push_leaf(self, node: _Node) -> None:
+        heapq.heappush(self._leaves, (node.last_used, next(self._serial), node))
+
+    def _evict(self) -> None:
+        while self._size > self.capacity and self._leaves:
+            last_used, _, node = heapq.heappop(self._leaves)
+            # Lazy deletion: skip stale entries (used again since, gained children, gone).
+            if node.children or node.last_used != last_used or not self._holds(node):
+                continue
+            siblings = self._roots if node.parent is None else node.parent.children
+            del siblings[node.token]
+            self._size -= 1
+            self.evictions += 1
+            if node.parent is not None and not node.parent.children:
+                self._push_leaf(node.parent)
+
+    def _holds(self, node: _Node) -> bool:
+        siblings = self._roots if node.parent is None else node.parent.children
+        return siblings.get(node.token) is node
+
+    def clear(self) -> None:
+        """Drop every cached position (the counters are kept)."""
+        self._roots.clear()
+        self._leaves.clear()
+        self._size = 0
