@@ -21,6 +21,7 @@ from genaccess.spec.claims import (
     lt3,
     noisy1,
     partial1,
+    planted1,
     r1,
     r2,
 )
@@ -31,7 +32,7 @@ REGISTRY = Registry((
     hp1.CLAIM, hp2.CLAIM, hp3.CLAIM,
     lt1.CLAIM, lt2.CLAIM, lt3.CLAIM,
     kl1.CLAIM, kl2.CLAIM, kl3.CLAIM, gap.CLAIM,
-    noisy1.CLAIM, partial1.CLAIM,
+    noisy1.CLAIM, partial1.CLAIM, planted1.CLAIM,
 ))
 
 __all__ = ["REGISTRY"]

@@ -102,57 +102,69 @@ def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int]
     return None
 
 
-class LocalResetMachine(RuleBasedStateMachine):
-    """Drives a local-reset oracle beside a trivial model of the built set."""
+def local_reset_machine(generator_strategy: st.SearchStrategy[Generator]
+                        ) -> type[RuleBasedStateMachine]:
+    """A state machine that drives a local-reset oracle over generators drawn from
+    `generator_strategy` beside a trivial model of the built set. The same machine checks the
+    exact generators here and a real transformer (`tests/test_hf_oracle.py`)."""
 
-    generator: Generator
-    oracle: Oracle
-    model_built: set[Prefix]
+    class LocalResetMachine(RuleBasedStateMachine):
+        generator: Generator
+        oracle: Oracle
+        model_built: set[Prefix]
 
-    @initialize(g=generators(max_vocab=3, max_horizon=4), seed=st.integers(0, 2**32 - 1),
-                data=st.data())
-    def start(self, g: Generator, seed: int, data: st.DataObject) -> None:
-        # Every registered observation type (so a new one is driven with no edit here).
-        observations = [m.observation
-                        for m in registered_access_models(g.vocab_size, g.horizon)
-                        if isinstance(m.control, RootStart)]
-        observation = data.draw(st.sampled_from(observations))
-        self.generator = g
-        self.oracle = Oracle(g, AccessModel(LocalReset(), observation), rng=random.Random(seed))
-        self.model_built = {()}
+        @initialize(g=generator_strategy, seed=st.integers(0, 2**32 - 1), data=st.data())
+        def start(self, g: Generator, seed: int, data: st.DataObject) -> None:
+            # Every registered observation type (so a new one is driven with no edit here).
+            observations = [m.observation
+                            for m in registered_access_models(g.vocab_size, g.horizon)
+                            if isinstance(m.control, RootStart)]
+            observation = data.draw(st.sampled_from(observations))
+            self.generator = g
+            self.oracle = Oracle(g, AccessModel(LocalReset(), observation),
+                                 rng=random.Random(seed))
+            self.model_built = {()}
 
-    @rule(data=st.data())
-    def query(self, data: st.DataObject) -> None:
-        K, H = self.generator.vocab_size, self.generator.horizon
-        # Half the time a built prefix (to go deep), otherwise any prefix at all.
-        if data.draw(st.booleans()):
-            u = data.draw(st.sampled_from(sorted(self.model_built)))
-        else:
-            u = tuple(data.draw(st.lists(st.integers(0, K - 1), max_size=H - 1)))
-        length = data.draw(st.integers(1, H - len(u)))
-        used = self.oracle.queries_used
-        try:
-            reports = self.oracle.query(u, length)
-        except UnbuiltPrefix:
-            assert u not in self.model_built, f"refused built prefix {u}"
-            assert self.oracle.queries_used == used
-            return
-        assert u in self.model_built, f"answered unbuilt prefix {u}"
-        # The model: walk the visible continuation, adding visited prefixes and reveals.
-        visited = u
-        for report in reports:
-            self.model_built.add(visited)
-            self.model_built.update((*visited, a) for a in report.revealed)
-            if report.token is None:
-                break
-            visited = (*visited, report.token)
-        self.model_built = {v for v in self.model_built if len(v) <= H - 1}
+        @rule(data=st.data())
+        def query(self, data: st.DataObject) -> None:
+            K, H = self.generator.vocab_size, self.generator.horizon
+            # Half the time a built prefix (to go deep), otherwise any prefix at all.
+            if data.draw(st.booleans()):
+                u = data.draw(st.sampled_from(sorted(self.model_built)))
+            else:
+                u = tuple(data.draw(st.lists(st.integers(0, K - 1), max_size=H - 1)))
+            length = data.draw(st.integers(1, H - len(u)))
+            before = (self.oracle.queries_used, self.oracle.tokens_generated,
+                      self.oracle.forward_tokens, self.oracle.built)
+            try:
+                reports = self.oracle.query(u, length)
+            except UnbuiltPrefix:
+                assert u not in self.model_built, f"refused built prefix {u}"
+                assert (self.oracle.queries_used, self.oracle.tokens_generated,
+                        self.oracle.forward_tokens, self.oracle.built) == before
+                return
+            assert u in self.model_built, f"answered unbuilt prefix {u}"
+            # The model: walk the visible continuation, adding visited prefixes and reveals.
+            visited = u
+            for report in reports:
+                self.model_built.add(visited)
+                self.model_built.update((*visited, a) for a in report.revealed)
+                if report.token is None:
+                    break
+                visited = (*visited, report.token)
+            self.model_built = {v for v in self.model_built if len(v) <= H - 1}
 
-    @invariant()
-    def built_sets_agree(self) -> None:
-        if hasattr(self, "oracle"):
-            assert self.oracle.built == frozenset(self.model_built)
-            assert is_local_reset(self.oracle.transcript, self.generator.horizon)
+        @invariant()
+        def built_sets_agree(self) -> None:
+            if hasattr(self, "oracle"):
+                assert self.oracle.built == frozenset(self.model_built)
+                assert is_local_reset(self.oracle.transcript, self.generator.horizon)
+
+    return LocalResetMachine
+
+
+LocalResetMachine = local_reset_machine(generators(max_vocab=3, max_horizon=4))
+"""The LR state machine over random exact generators (K <= 3, H <= 4)."""
 
 
 def check_LR_state_machine() -> CheckOutcome:

@@ -1,0 +1,261 @@
+"""PLANTED1 (project formalisation): a hidden path planted in any generator keeps the
+guarantees of HP2 and HP3 for the chosen-prefix learners, while root-start stays
+exponentially costly. Definitions and proofs are in `genaccess.spec.planted`; the same
+tilt puts a path in a real transformer (`genaccess.reference.hf`, tested in
+`tests/test_hf_planted.py`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from genaccess.spec.access import access_model
+from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.distribution import Distribution
+from genaccess.spec.generator import Generator
+from genaccess.spec.hidden_path import (
+    compute_adaptive_parameters,
+    compute_cps_m,
+    compute_sequential_decision_law,
+)
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.planted import (
+    PlantedRule,
+    adaptive_family,
+    compute_cps_success,
+    compute_on_path_reach,
+    compute_root_start_walk_bound,
+    cps_family,
+    is_planted_stage_dominant,
+    is_PLANTED1,
+    planted_generator,
+    planted_stage,
+)
+from genaccess.spec.prefix import Prefix, all_prefixes, all_responses
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.strategies import generators
+
+ALPHAS = (Fraction(3, 5), Fraction(3, 4), Fraction(9, 10))
+DELTA = Fraction(1, 10)
+
+
+def extreme_stages(vocab_size: int) -> list[Distribution]:
+    """The base stages that make the planted margin smallest (point masses) and the
+    uniform stage."""
+    return [Distribution.point(vocab_size, b) for b in range(vocab_size)] + [
+        Distribution.uniform(vocab_size)]
+
+
+def extreme_bases(vocab_size: int, horizon: int) -> list[Generator]:
+    """Every table generator whose stage at each prefix is an extreme stage."""
+    prefixes = list(all_prefixes(vocab_size, horizon))
+    stages = extreme_stages(vocab_size)
+    return [Generator.from_table(vocab_size, horizon, dict(zip(prefixes, choice, strict=True)))
+            for choice in itertools.product(stages, repeat=len(prefixes))]
+
+
+DOMINANCE_CASES = ((2, 1), (2, 2), (3, 1), (3, 2))
+
+
+def check_PLANTED1_dominance() -> CheckOutcome:
+    """Every extreme base, every path, every alpha in ALPHAS: dominance on the path and the
+    base's own distribution everywhere else."""
+    n = 0
+    for K, H in DOMINANCE_CASES:
+        for base in extreme_bases(K, H):
+            for z in all_responses(K, H):
+                for alpha in ALPHAS:
+                    assert is_PLANTED1(base, z, alpha), (K, H, z, alpha, base.table())
+                    n += 1
+    return CheckOutcome(n, "(base, path, alpha) triples")
+
+
+def check_PLANTED1_fuzz() -> CheckOutcome:
+    """Random rational bases (zeros and ties included), paths and tilts."""
+
+    @given(base=generators(max_vocab=4, max_horizon=3), data=st.data(),
+           alpha=st.fractions(Fraction(1, 2), Fraction(1), max_denominator=12).filter(
+               lambda a: Fraction(1, 2) < a < 1))
+    def holds(base: Generator, data: st.DataObject, alpha: Fraction) -> None:
+        z = tuple(data.draw(st.lists(st.integers(0, base.vocab_size - 1),
+                                     min_size=base.horizon, max_size=base.horizon)))
+        assert is_PLANTED1(base, z, alpha)
+
+    holds()
+    return CheckOutcome(0, "hypothesis examples per profile")
+
+
+CPS_CASES = ((2, 2, Fraction(3, 4)), (3, 2, Fraction(3, 4)), (3, 2, Fraction(9, 10)))
+
+
+def check_PLANTED1_cps_m() -> CheckOutcome:
+    """CPS-Path with HP2's `m` for the margin `2 alpha - 1` succeeds with exact probability
+    `>= 1 - delta` on the planted path of every extreme base (the worst cases)."""
+    n = 0
+    worst = Fraction(1)
+    for K, H, alpha in CPS_CASES:
+        m = compute_cps_m(cps_family(K, H, alpha), DELTA)
+        for base in extreme_bases(K, H):
+            for z in ((0,) * H, (K - 1,) * H):
+                success = compute_cps_success(planted_generator(base, z, alpha), z, m)
+                assert success >= 1 - DELTA, (K, H, alpha, z, m, success)
+                worst = min(worst, success)
+                n += 1
+    return CheckOutcome(n, f"worst exact success {float(worst):.6f} >= {1 - DELTA}")
+
+
+def cps_success_law(planted: Generator, z: tuple[int, ...], samples: int,
+                    learner: object = None) -> Fraction:
+    """The exact success of the real `cps_path` (or `learner`) through the oracle."""
+    from genaccess.reference.cps_path import cps_path
+
+    run = learner if learner is not None else cps_path
+
+    def experiment(chooser: Chooser) -> bool:
+        oracle = Oracle(planted, access_model("local-reset/sample"), rng=chooser)
+        return bool(run(oracle, samples) == z)  # type: ignore[operator]
+
+    return exact_law(experiment).get(True, Fraction(0))
+
+
+def check_PLANTED1_cps_formula_is_the_learner() -> CheckOutcome:
+    """`compute_cps_success` equals the exact success law of `cps_path` itself (every extreme
+    base, K=2, H=2, m in 1..3)."""
+    n = 0
+    for base in extreme_bases(2, 2):
+        for z in all_responses(2, 2):
+            planted = planted_generator(base, z, Fraction(3, 4))
+            for m in (1, 2, 3):
+                assert cps_success_law(planted, z, m) == compute_cps_success(planted, z, m)
+                n += 1
+    return CheckOutcome(n, "exact laws compared")
+
+
+def last_sample_cps(oracle: Oracle, samples: int) -> tuple[int, ...]:
+    """A broken CPS-Path: draws `m` samples per stage but keeps the last one."""
+    prefix: tuple[int, ...] = ()
+    for _ in range(oracle.horizon):
+        token = 0
+        for _ in range(samples):
+            drawn = oracle.query(prefix, 1)[0].token
+            assert drawn is not None
+            token = drawn
+        prefix = (*prefix, token)
+    return prefix
+
+
+def check_PLANTED1_catches_broken_learner_and_tilt() -> CheckOutcome:
+    """Power: (a) the exact success of a last-sample CPS falls below `1 - delta`; (b) a tilt
+    that skips the last stage (off by one) breaks PLANTED1."""
+    K, H, alpha = 2, 2, Fraction(3, 4)
+    m = compute_cps_m(cps_family(K, H, alpha), DELTA)
+    base = Generator.from_table(K, H, {}, default=Distribution.point(K, 1))
+    z = (0, 0)
+    planted = planted_generator(base, z, alpha)
+    broken = cps_success_law(planted, z, 3, last_sample_cps)
+    assert broken < 1 - DELTA, broken
+    assert compute_cps_success(planted, z, m) >= 1 - DELTA
+
+    class OffByOne(PlantedRule):
+        def __call__(self, prefix: Prefix) -> Distribution:
+            if len(prefix) == self.base.horizon - 1:
+                return self.base.next_token(prefix)
+            return super().__call__(prefix)
+
+    bad = Generator.from_rule(K, H, OffByOne(base, z, alpha))
+    last = bad.next_token(z[:-1])
+    assert not is_planted_stage_dominant(last, z[-1], alpha)
+    assert is_PLANTED1(base, z, alpha)
+    return CheckOutcome(2, f"last-sample CPS success {broken} < {1 - DELTA}; off-by-one tilt "
+                        "caught")
+
+
+ADAPTIVE_CASES = ((2, 3, Fraction(3, 4)), (3, 3, Fraction(3, 4)), (3, 4, Fraction(9, 10)))
+
+
+def check_PLANTED1_adaptive_stage_error() -> CheckOutcome:
+    """The adaptive learner's stage test, parameterised by `adaptive_family`, decides a wrong
+    token with exact probability `<= delta/H` at every planted stage over an extreme base."""
+    n = 0
+    for K, H, alpha in ADAPTIVE_CASES:
+        test = compute_adaptive_parameters(adaptive_family(K, H, alpha), DELTA)
+        for q in extreme_stages(K):
+            for a in range(K):
+                law, _ = compute_sequential_decision_law(planted_stage(q, a, alpha), test)
+                error = 1 - law.get(a, Fraction(0))
+                assert error <= DELTA / H, (K, H, alpha, q, a, error)
+                n += 1
+    return CheckOutcome(n, "stages")
+
+
+def check_PLANTED1_root_start_bound() -> CheckOutcome:
+    """The exact success of the real root-start walk learner through the oracle is at most
+    `compute_root_start_walk_bound` (K=2, H=3, extreme bases on a sample, T in 1..2)."""
+    from genaccess.reference.planted_root_start import root_start_walk
+
+    K, H, alpha = 2, 3, Fraction(3, 4)
+    bases = extreme_bases(K, H)
+    n = 0
+    for base in random.Random(0).sample(bases, 12):
+        z = (1, 0, 1)
+        planted = planted_generator(base, z, alpha)
+        reach = compute_on_path_reach(planted, z)
+        for T in (1, 2):
+            def experiment(chooser: Chooser, T: int = T, planted: Generator = planted) -> bool:
+                oracle = Oracle(planted, access_model("root-start/full"), rng=chooser)
+                return bool(root_start_walk(oracle, T, alpha, chooser) == z)
+
+            success = exact_law(experiment).get(True, Fraction(0))
+            bound = compute_root_start_walk_bound(reach, K, T)
+            assert success <= bound, (base.table(), T, success, bound)
+            n += 1
+    return CheckOutcome(n, "exact root-start laws")
+
+
+CLAIM = Claim(
+    id="PLANTED1",
+    title="A hidden path planted in any generator: chosen-prefix learners keep their "
+    "guarantees, root-start stays exponential",
+    source=Source.FORMALISATION,
+    statement="For a base generator q, a path z and alpha in (1/2,1), planting puts "
+    "alpha*1[z_t] + (1-alpha)*q(.|z_<t) at each on-path prefix and leaves q elsewhere. At "
+    "every on-path stage p(z_t)-p(b) >= 2alpha-1 and alpha*p(b) <= (1-alpha)*p(z_t). Hence "
+    "CPS-Path with HP2's m for the margin 2alpha-1 succeeds with probability >= 1-delta, the "
+    "adaptive learner run with alpha' = alpha/(alpha+(K-1)(1-alpha)) errs with probability "
+    "<= delta, full/top1 recover z in H queries, and the root-start walk learner with T "
+    "rollouts succeeds with probability at most f(0) + sum_d min(1, T rho(z_<=d)) "
+    "(f(d)-f(d-1)), f(d) = K^-(H-d-1)^+.",
+    uses=("HP2", "HP3", "HP1"),
+    predicates=(is_PLANTED1, is_planted_stage_dominant),
+    checks=(
+        Check("PLANTED1_dominance", CheckKind.EXHAUSTIVE,
+              "K,H in {(2,1),(2,2),(3,1),(3,2)}; every base whose stages are point masses or "
+              "uniform; every path; alpha in {3/5,3/4,9/10}", check_PLANTED1_dominance),
+        Check("PLANTED1_fuzz", CheckKind.FUZZ,
+              "random rational bases K<=4, H<=3, paths, alpha in (1/2,1) denominator <= 12",
+              check_PLANTED1_fuzz),
+        Check("PLANTED1_cps_m", CheckKind.EXHAUSTIVE,
+              "(K,H,alpha) in {(2,2,3/4),(3,2,3/4),(3,2,9/10)}, delta=1/10, every extreme "
+              "base, paths 0^H and (K-1)^H", check_PLANTED1_cps_m),
+        Check("PLANTED1_cps_formula_is_the_learner", CheckKind.EXHAUSTIVE,
+              "K=2, H=2, alpha=3/4, every extreme base and path, m in 1..3",
+              check_PLANTED1_cps_formula_is_the_learner),
+        Check("PLANTED1_adaptive_stage_error", CheckKind.EXHAUSTIVE,
+              "(K,H,alpha) in {(2,3,3/4),(3,3,3/4),(3,4,9/10)}, delta=1/10, every extreme "
+              "stage and path token", check_PLANTED1_adaptive_stage_error),
+        Check("PLANTED1_root_start_bound", CheckKind.EXHAUSTIVE,
+              "K=2, H=3, alpha=3/4, z=101, 12 extreme bases (seeded sample), T in {1,2}",
+              check_PLANTED1_root_start_bound),
+        Check("PLANTED1_catches_broken_learner_and_tilt", CheckKind.POWER,
+              "last-sample CPS (K=2,H=2,m=3); a tilt that skips the last stage",
+              check_PLANTED1_catches_broken_learner_and_tilt),
+    ),
+    reference=("genaccess.reference.cps_path.cps_path",
+               "genaccess.reference.adaptive_cps.adaptive_cps",
+               "genaccess.reference.planted_root_start.root_start_walk"),
+)
