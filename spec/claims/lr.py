@@ -102,11 +102,13 @@ def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int]
     return None
 
 
-def local_reset_machine(generator_strategy: st.SearchStrategy[Generator]
-                        ) -> type[RuleBasedStateMachine]:
-    """A state machine that drives a local-reset oracle over generators drawn from
-    `generator_strategy` beside a trivial model of the built set. The same machine checks the
-    exact generators here and a real transformer (`tests/test_hf_oracle.py`)."""
+def local_reset_machine(generator_strategy: st.SearchStrategy[Generator],
+                        control: Control | None = None) -> type[RuleBasedStateMachine]:
+    """A state machine that drives a local-reset oracle (`control`, default `LocalReset()`)
+    over generators drawn from `generator_strategy` beside a trivial model of the built set.
+    The same machine checks the exact generators here and a real transformer
+    (`tests/test_hf_oracle.py`)."""
+    driven = control if control is not None else LocalReset()
 
     class LocalResetMachine(RuleBasedStateMachine):
         generator: Generator
@@ -121,8 +123,7 @@ def local_reset_machine(generator_strategy: st.SearchStrategy[Generator]
                             if isinstance(m.control, RootStart)]
             observation = data.draw(st.sampled_from(observations))
             self.generator = g
-            self.oracle = Oracle(g, AccessModel(LocalReset(), observation),
-                                 rng=random.Random(seed))
+            self.oracle = Oracle(g, AccessModel(driven, observation), rng=random.Random(seed))
             self.model_built = {()}
 
         @rule(data=st.data())
