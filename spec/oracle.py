@@ -24,6 +24,9 @@ from genaccess.spec.transcript import QueryRecord, Transcript
 class Oracle:
     """Answers queries to a hidden generator under an access model.
 
+    `forward_tokens` reports the model positions computed for this oracle's queries when the
+    generator runs a metered model (`genaccess.reference.hf`), else `None`.
+
     `rng` is the only source of randomness (a `random.Random`, or a `Chooser` such as the
     one `exact_law` uses to enumerate every outcome). `budget` caps the number of queries.
 

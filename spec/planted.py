@@ -58,13 +58,15 @@ def planted_stage(base: Distribution, token: int, alpha: Fraction) -> Distributi
 class PlantedRule:
     """PLANTED1: `p(.|u)` of the planted generator; reads the base only through its rule.
 
-    The on-path stages are memoised (there are `H` of them), so repeated queries at a path
-    prefix cost no more base calls than the first."""
+    Every call asks the base, so the base's own cost model (a cache, or none) is what the
+    oracle meters; the mixture is reused only while the base returns the very same
+    distribution object (a cached one)."""
 
     base: Generator
     path: Response
     alpha: Fraction
-    _stages: dict[Prefix, Distribution] = attrs.field(factory=dict, init=False)
+    _stages: dict[Prefix, tuple[Distribution, Distribution]] = attrs.field(factory=dict,
+                                                                          init=False)
 
     @property
     def forward_tokens(self) -> int | None:
@@ -75,10 +77,12 @@ class PlantedRule:
         depth = len(prefix)
         if prefix != self.path[:depth]:
             return self.base.next_token(prefix)
-        stage = self._stages.get(prefix)
-        if stage is None:
-            stage = planted_stage(self.base.next_token(prefix), self.path[depth], self.alpha)
-            self._stages[prefix] = stage
+        q = self.base.next_token(prefix)
+        memo = self._stages.get(prefix)
+        if memo is not None and memo[0] is q:
+            return memo[1]
+        stage = planted_stage(q, self.path[depth], self.alpha)
+        self._stages[prefix] = (q, stage)
         return stage
 
 
@@ -87,7 +91,8 @@ def planted_generator(base: Generator, path: object, alpha: object) -> Generator
     if not isinstance(base, Generator):
         raise InvalidDefinition("base", "must be a Generator", type(base).__name__)
     z = check_response(path, base.vocab_size, base.horizon)
-    return Generator.from_rule(base.vocab_size, base.horizon, PlantedRule(base, z, _to_alpha(alpha)))
+    rule = PlantedRule(base, z, _to_alpha(alpha))
+    return Generator.from_rule(base.vocab_size, base.horizon, rule)
 
 
 def cps_family(vocab_size: int, horizon: int, alpha: object) -> HiddenPathFamily:

@@ -13,20 +13,20 @@ from hypothesis.stateful import run_state_machine_as_test
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from genaccess.reference.adaptive_cps import adaptive_cps  # noqa: E402
-from genaccess.reference.cps_path import cps_path  # noqa: E402
-from genaccess.reference.hf import tiny_gpt2, transformer_generator  # noqa: E402
-from genaccess.reference.logits_learner import logits_path, top1_path  # noqa: E402
-from genaccess.spec.access import AccessModel, access_model, registered_access_models  # noqa: E402
-from genaccess.spec.claims.lr import local_reset_machine  # noqa: E402
-from genaccess.spec.claims.r1 import TopKTiesHigh, root_start_types  # noqa: E402
-from genaccess.spec.control import LocalReset, RootStart  # noqa: E402
-from genaccess.spec.garbling import garble, is_R1_garbling  # noqa: E402
-from genaccess.spec.generator import Generator  # noqa: E402
-from genaccess.spec.local_reset import is_local_reset  # noqa: E402
-from genaccess.spec.observation import Full  # noqa: E402
-from genaccess.spec.oracle import Oracle  # noqa: E402
-from genaccess.spec.strategies import generators  # noqa: E402
+from genaccess.reference.adaptive_cps import adaptive_cps
+from genaccess.reference.cps_path import cps_path
+from genaccess.reference.hf import tiny_gpt2, transformer_generator
+from genaccess.reference.logits_learner import logits_path, top1_path
+from genaccess.spec.access import AccessModel, access_model, registered_access_models
+from genaccess.spec.claims.lr import local_reset_machine
+from genaccess.spec.claims.r1 import TopKTiesHigh, root_start_types
+from genaccess.spec.control import RootStart
+from genaccess.spec.garbling import garble, is_R1_garbling
+from genaccess.spec.generator import Generator
+from genaccess.spec.local_reset import is_local_reset
+from genaccess.spec.observation import Full
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.strategies import generators
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")

@@ -19,18 +19,18 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from genaccess.reference.adaptive_cps import adaptive_cps  # noqa: E402
-from genaccess.reference.cps_path import cps_path  # noqa: E402
-from genaccess.reference.hf import tiny_gpt2, transformer_generator  # noqa: E402
-from genaccess.reference.logits_learner import logits_path, top1_path  # noqa: E402
-from genaccess.reference.planted_root_start import root_start_walk  # noqa: E402
-from genaccess.spec.access import access_model  # noqa: E402
-from genaccess.spec.claims.planted1 import last_sample_cps  # noqa: E402
-from genaccess.spec.generator import Generator  # noqa: E402
-from genaccess.spec.hidden_path import compute_adaptive_parameters, compute_cps_m  # noqa: E402
-from genaccess.spec.local_reset import is_local_reset  # noqa: E402
-from genaccess.spec.oracle import Oracle  # noqa: E402
-from genaccess.spec.planted import (  # noqa: E402
+from genaccess.reference.adaptive_cps import adaptive_cps
+from genaccess.reference.cps_path import cps_path
+from genaccess.reference.hf import tiny_gpt2, transformer_generator
+from genaccess.reference.logits_learner import logits_path, top1_path
+from genaccess.reference.planted_root_start import root_start_walk
+from genaccess.spec.access import access_model
+from genaccess.spec.claims.planted1 import last_sample_cps
+from genaccess.spec.generator import Generator
+from genaccess.spec.hidden_path import compute_adaptive_parameters, compute_cps_m
+from genaccess.spec.local_reset import is_local_reset
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.planted import (
     adaptive_family,
     compute_on_path_reach,
     compute_root_start_walk_bound,
@@ -38,7 +38,7 @@ from genaccess.spec.planted import (  # noqa: E402
     is_PLANTED1,
     planted_generator,
 )
-from genaccess.spec.stats import is_at_least  # noqa: E402
+from genaccess.spec.stats import is_at_least
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")

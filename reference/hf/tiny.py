@@ -35,5 +35,5 @@ def tiny_gpt2(vocab_size: int = 64, *, seed: int = 0, n_layer: int = 2, n_embd: 
                         n_layer=n_layer, n_head=n_head, bos_token_id=0, eos_token_id=0)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        model = GPT2LMHeadModel(config)
+        model: Any = GPT2LMHeadModel(config)
     return model.eval()
