@@ -124,3 +124,22 @@ def test_state_machine_catches_a_leaky_transformer_oracle() -> None:
     machine = local_reset_machine(st.just(transformer), LeakyLocalReset())
     with pytest.raises(AssertionError, match=r"answered unbuilt prefix \(1, 1\)"):
         run_state_machine_as_test(machine, settings=_state_machine_settings())  # type: ignore[arg-type]
+
+
+def test_every_control_level_on_the_transformer(wide: Generator) -> None:
+    """Root-start answers only whole rollouts, local reset only built prefixes, arbitrary
+    prefix anything valid; each refusal records nothing (and computes nothing)."""
+    from genaccess.spec.errors import ForbiddenStart, UnbuiltPrefix
+
+    unbuilt = (1, 2, 3)
+    root = Oracle(wide, access_model("root-start/logprob"), rng=random.Random(0))
+    with pytest.raises(ForbiddenStart):
+        root.query((), 1)
+    assert len(root.rollout()) == wide.horizon
+    local = Oracle(wide, access_model("local-reset/topk(3)"), rng=random.Random(0))
+    with pytest.raises(UnbuiltPrefix):
+        local.query(unbuilt, 1)
+    assert local.queries_used == 0 and local.forward_tokens == 0
+    anywhere = Oracle(wide, access_model("arbitrary-prefix/full"), rng=random.Random(0))
+    report = anywhere.query(unbuilt, 2)
+    assert len(report) == 2 and anywhere.forward_tokens is not None

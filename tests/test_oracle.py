@@ -39,8 +39,10 @@ def test_oracle_counts_queries_and_tokens() -> None:
 def test_oracle_never_exposes_the_generator() -> None:
     oracle = Oracle(G, access_model("local-reset/full"), rng=Random(0))
     public = {name for name in dir(oracle) if not name.startswith("_")}
-    assert public == {"access", "admits", "budget", "built", "horizon", "query", "queries_used",
-                      "rollout", "tokens_generated", "transcript", "vocab_size"}
+    assert public == {"access", "admits", "budget", "built", "forward_tokens", "horizon", "query",
+                      "queries_used", "rollout", "tokens_generated", "transcript", "vocab_size"}
+    # A metered rule's counter is a number, never a handle on the rule or the model.
+    assert oracle.forward_tokens is None
 
 
 def test_root_start_refuses_non_root_and_partial_queries() -> None:

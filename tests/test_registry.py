@@ -46,7 +46,8 @@ def test_every_core_theory_id_is_registered_once() -> None:
 
 def test_registered_ids_appear_in_the_theory_naming() -> None:
     theory = r"G1|LR|R[12]|HP[1-3]|LT[1-3]|KL[1-3]|GAP"
-    project = r"NOISY1|PARTIAL1"  # the project's own claims about its extra access models
+    # The project's own claims: its extra access models, and the planted path on any model.
+    project = r"NOISY1|PARTIAL1|PLANTED1"
     assert all(re.fullmatch(f"{theory}|{project}", i) for i in REGISTRY.ids)
 
 
