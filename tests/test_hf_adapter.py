@@ -59,13 +59,22 @@ def _prefixes(rng: random.Random, n: int, vocab: int = K, horizon: int = H
 def test_cached_logits_equal_an_uncached_forward_pass(model: object, capacity: int) -> None:
     """With reuse (large capacity), without (0: every query recomputes) and under constant
     eviction (40 positions), for 120 prefixes sharing branches."""
-    rule = transformer_rule(transformer_generator(model, H, capacity=capacity))
-    worst = 0.0
-    for u in _prefixes(random.Random(capacity), 120):
+    g = transformer_generator(model, H, capacity=capacity)
+    rule = transformer_rule(g)
+    worst = worst_prob = 0.0
+    for i, u in enumerate(_prefixes(random.Random(capacity), 120)):
         cached = rule.logits(u)
         assert cached.dtype == torch.float32 and cached.shape == (K,)
-        worst = max(worst, float((cached - rule.uncached_logits(u)).abs().max()))
+        plain = rule.uncached_logits(u)
+        worst = max(worst, float((cached - plain).abs().max()))
+        if i % 10 == 0:  # the distributions the oracle sees, too (exact Fractions: slower)
+            exact = softmax_distribution(plain, rule.temperature)
+            worst_prob = max(worst_prob, max(float(abs(p - q)) for p, q in
+                                             zip(g.next_token(u), exact, strict=True)))
     assert worst <= LOGIT_TOLERANCE, worst
+    # softmax is 1/2-Lipschitz in the max norm of the logits, so the probabilities can move by
+    # at most half the logit tolerance.
+    assert worst_prob <= LOGIT_TOLERANCE / 2, worst_prob
     assert rule.cache.size <= capacity
     if capacity == 40:
         assert rule.cache.evictions > 0
