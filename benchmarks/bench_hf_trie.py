@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     torch.set_num_threads(args.threads)
     H = args.horizon
     model = tiny_gpt2(K, seed=3, n_positions=max(64, H))
-    z = tuple(random.Random(args.seed).randrange(K) for _ in range(H))
+    path_rng = random.Random(args.seed)
+    z = tuple(path_rng.randrange(K) for _ in range(H))
     m = compute_cps_m(cps_family(K, H, ALPHA), DELTA)
 
     def cps(oracle: Oracle) -> tuple[int, ...]:

@@ -11,9 +11,14 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
-from genaccess.reference.commands import simulate_hidden_path, simulate_leader_trie
+from genaccess.reference.commands import (
+    simulate_hidden_path,
+    simulate_leader_trie,
+    simulate_planted,
+)
 
-FAMILIES: tuple[ModuleType, ...] = (simulate_hidden_path, simulate_leader_trie)
+FAMILIES: tuple[ModuleType, ...] = (simulate_hidden_path, simulate_leader_trie,
+                                     simulate_planted)
 
 
 def register(sub: Any) -> None:
