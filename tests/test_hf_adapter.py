@@ -184,6 +184,18 @@ def test_softmax_distribution_is_exact_and_keeps_underflow_at_zero() -> None:
     assert dist[2] == 0 and dist[1] > dist[0] > 0
 
 
+@pytest.mark.parametrize("bad", [[0.0, math.nan], [0.0, math.inf], [-math.inf, -math.inf]])
+def test_non_finite_logits_are_refused_by_name(bad: list[float]) -> None:
+    with pytest.raises(InvalidDefinition) as err:
+        softmax_distribution(torch.tensor(bad), Fraction(1))
+    assert err.value.field == "logits"
+
+
+def test_a_masked_token_has_probability_zero() -> None:
+    dist = softmax_distribution(torch.tensor([0.0, -math.inf, 1.0]), Fraction(1))
+    assert dist[1] == 0 and sum(dist.probs, Fraction(0)) == 1
+
+
 @pytest.mark.parametrize(("kwargs", "field"), [
     ({"temperature": 0}, "temperature"),
     ({"temperature": -1}, "temperature"),

@@ -72,6 +72,11 @@ def _concat(states: list[KVStates]) -> KVStates:
 
 def softmax_distribution(logits: torch.Tensor, temperature: Fraction) -> Distribution:
     """The exact distribution of `softmax(logits / tau)` (see the module docstring)."""
+    # -inf is a masked token (probability 0); NaN, +inf or nothing finite is no distribution.
+    if bool(torch.isnan(logits).any() | torch.isposinf(logits).any()) or not bool(
+            torch.isfinite(logits).any()):
+        raise InvalidDefinition("logits", "need no NaN or +inf and at least one finite logit",
+                                logits[~torch.isfinite(logits)][:3].tolist())
     scaled = logits.detach().to(torch.float64) / float(temperature)
     weights = torch.exp(scaled - scaled.max()).tolist()
     exact = [Fraction(w) for w in weights]
