@@ -50,7 +50,7 @@ def run(model: Any, horizon: int, z: tuple[int, ...], capacity: int, access: str
     seconds = time.perf_counter() - start
     return {"capacity": capacity, "queries": oracle.queries_used,
             "forward_tokens": oracle.forward_tokens, "seconds": round(seconds, 3),
-            "recovered": out == z, "transcript_hash": hash(oracle.transcript)}
+            "recovered": out == z, "transcript": oracle.transcript}
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     reuse = run(model, H, z, 65_536, "local-reset/sample", cps, args.seed)
     recompute = run(model, H, z, 0, "local-reset/sample", cps, args.seed)
-    assert reuse["transcript_hash"] == recompute["transcript_hash"], "runs diverged"
+    assert reuse["transcript"] == recompute["transcript"], "runs diverged"
     alpha_adaptive = adaptive_family(K, H, ALPHA).alpha
 
     def adaptive(oracle: Oracle) -> tuple[int, ...]:
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "logits_path": run(model, H, z, 65_536, "local-reset/full", logits_path, args.seed),
     }
     for r in (reuse, recompute, *others.values()):
-        del r["transcript_hash"]
+        del r["transcript"]
     result = {
         "setting": {"K": K, "H": H, "alpha": str(ALPHA), "delta": str(DELTA), "m": m,
                     "model": "tiny GPT-2, 2 layers, width 32, seed 3", "threads": args.threads,

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import random
 
-from genaccess.spec.chance import Chooser, as_chooser
+from genaccess.reference.root_start_learner import longest_reveal_then_uniform
+from genaccess.spec.chance import Chooser
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.numbers import RationalLike, to_fraction
-from genaccess.spec.observation import Full, FullReport, Report
+from genaccess.spec.observation import FullReport, Report
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Response
 
@@ -45,17 +46,7 @@ def root_start_walk(oracle: Oracle, queries: int, alpha: RationalLike,
     with uniform tokens drawn through `rng`. Exactly `T` queries.
 
     Preconditions: `full` observations (every control admits whole rollouts); `T >= 0`."""
-    if not isinstance(oracle.access.observation, Full):
-        raise InvalidDefinition("oracle", "root_start_walk needs full observations",
-                                oracle.access.name)
-    if isinstance(queries, bool) or not isinstance(queries, int) or queries < 0:
-        raise InvalidDefinition("queries", "must be an integer >= 0", queries)
-    K, H = oracle.vocab_size, oracle.horizon
-    longest: tuple[int, ...] = ()
-    for _ in range(queries):
-        walk = planted_walk(oracle.rollout(), alpha)
-        if len(walk) > len(longest):
-            longest = walk
-    chooser = as_chooser(rng)
-    uniform = [1] * K
-    return longest + tuple(chooser.choose(uniform) for _ in range(H - len(longest)))  # type: ignore[arg-type]
+    threshold = to_fraction(alpha, "alpha")
+    return longest_reveal_then_uniform(oracle, queries, rng,
+                                       lambda reports: planted_walk(reports, threshold),
+                                       "root_start_walk")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 
 from genaccess.spec.chance import Chooser, as_chooser
 from genaccess.spec.errors import InvalidDefinition
@@ -40,15 +41,26 @@ def root_start_map(oracle: Oracle, queries: int, rng: random.Random | Chooser) -
     Preconditions: the oracle's observation is `full` and it admits whole rollouts (every
     control level does); `queries >= 0`. Uses exactly `T` queries.
     """
+    return longest_reveal_then_uniform(oracle, queries, rng, revealed_path, "root_start_map")
+
+
+def longest_reveal_then_uniform(oracle: Oracle, queries: int, rng: random.Random | Chooser,
+                                reveal: Callable[[tuple[Report, ...]], tuple[int, ...]],
+                                learner: str) -> Response:
+    """`T` canonical root-start rollouts; the longest `reveal(rollout)`, completed with
+    uniformly random tokens drawn through `rng`. Exactly `T` queries.
+
+    Preconditions: `full` observations (every control level admits whole rollouts);
+    `T >= 0`."""
     if not isinstance(oracle.access.observation, Full):
-        raise InvalidDefinition("oracle", "root_start_map needs full (canonical) observations",
+        raise InvalidDefinition("oracle", f"{learner} needs full (canonical) observations",
                                 oracle.access.name)
     if isinstance(queries, bool) or not isinstance(queries, int) or queries < 0:
         raise InvalidDefinition("queries", "must be an integer >= 0", queries)
     K, H = oracle.vocab_size, oracle.horizon
     deepest: tuple[int, ...] = ()
     for _ in range(queries):
-        revealed = revealed_path(oracle.rollout())
+        revealed = reveal(oracle.rollout())
         if len(revealed) > len(deepest):
             deepest = revealed
     chooser = as_chooser(rng)

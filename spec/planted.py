@@ -37,7 +37,7 @@ from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.generator import Generator, forward_tokens_of
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.numbers import to_fraction
-from genaccess.spec.prefix import Prefix, Response, check_response
+from genaccess.spec.prefix import Prefix, Response, all_prefixes, check_response
 
 
 def _to_alpha(value: object) -> Fraction:
@@ -125,8 +125,6 @@ def is_PLANTED1(base: Generator, path: Sequence[int], alpha: object,
                 off_path: Sequence[Prefix] | None = None) -> bool:
     """PLANTED1: every on-path stage of the planted generator is dominant, and it equals the
     base at the given off-path prefixes (`None`: at every prefix, for small instances)."""
-    from genaccess.spec.prefix import all_prefixes
-
     planted = planted_generator(base, path, alpha)
     z = tuple(path)
     for t in range(base.horizon):

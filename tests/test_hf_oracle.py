@@ -24,7 +24,7 @@ from genaccess.spec.control import RootStart
 from genaccess.spec.garbling import garble, is_R1_garbling
 from genaccess.spec.generator import Generator
 from genaccess.spec.local_reset import is_local_reset
-from genaccess.spec.observation import Full
+from genaccess.spec.observation import Full, TopK
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.strategies import generators
 
@@ -60,7 +60,7 @@ def test_R1_check_catches_a_wrong_tiebreak_on_the_transformer() -> None:
     assert is_R1_garbling(g, TopKTiesHigh(2)) is True  # no ties: indistinguishable, as said
 
 
-class _ReversedTopK(TopKTiesHigh):
+class _ReversedTopK(TopK):
     def report(self, dist, token):  # type: ignore[no-untyped-def]
         from genaccess.spec.observation import TopKReport
 

@@ -21,7 +21,7 @@ pytest.importorskip("transformers")
 
 from genaccess.reference.adaptive_cps import adaptive_cps
 from genaccess.reference.cps_path import cps_path
-from genaccess.reference.hf import tiny_gpt2, transformer_generator
+from genaccess.reference.hf import tiny_gpt2, transformer_generator, transformer_rule
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.reference.planted_root_start import root_start_walk
 from genaccess.spec.access import access_model
@@ -135,7 +135,7 @@ def test_logits_and_top1_learners_recover_the_path_in_H_queries(base: Generator,
                                                                  learner: object) -> None:
     """Certain success (p(z_t) >= alpha > 1/2 > p(b)) in exactly H queries, and with a cold
     cache exactly H forward tokens: BOS, then one new position per stage."""
-    fresh = planted_generator(transformer_generator(base.rule.model, H), Z, ALPHA)  # type: ignore[attr-defined]
+    fresh = planted_generator(transformer_generator(transformer_rule(base).model, H), Z, ALPHA)
     oracle = Oracle(fresh, access_model(name), rng=random.Random(0))
     assert learner(oracle) == Z  # type: ignore[operator]
     assert oracle.queries_used == H

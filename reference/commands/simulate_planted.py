@@ -32,6 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from genaccess.reference.commands.arguments import parse_fraction, parse_int, parse_probability
+
+# The same learner names on the same access models as `simulate hidden-path`.
+from genaccess.reference.commands.simulate_hidden_path import ACCESS, LEARNERS
 from genaccess.spec.access import access_model
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.hidden_path import compute_cps_m
@@ -46,10 +49,6 @@ from genaccess.spec.planted import (
 from genaccess.spec.prefix import Response
 
 FAMILY = "planted"
-LEARNERS = ("cps", "adaptive-cps", "logits", "top1", "root-start")
-ACCESS = {"cps": "local-reset/sample", "adaptive-cps": "local-reset/sample",
-          "logits": "local-reset/full", "top1": "local-reset/top1",
-          "root-start": "root-start/full"}
 
 
 def register_family(families: Any) -> None:

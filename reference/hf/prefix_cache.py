@@ -48,15 +48,6 @@ class _Node:
     children: dict[int, _Node] = attrs.field(factory=dict)
     derived: object = None
 
-    def path(self) -> list[_Node]:
-        nodes: list[_Node] = []
-        node: _Node | None = self
-        while node is not None:
-            nodes.append(node)
-            node = node.parent
-        nodes.reverse()
-        return nodes
-
 
 def _check_capacity(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -78,8 +69,6 @@ class PrefixTrieCache:
     forward_tokens: int = attrs.field(default=0, init=False)
     """Positions computed by the model so far (the cost the cache saves)."""
     evictions: int = attrs.field(default=0, init=False)
-    hits: int = attrs.field(default=0, init=False)
-    """Lookups answered with no forward token at all."""
     _roots: dict[int, _Node] = attrs.field(factory=dict, init=False)
     _size: int = attrs.field(default=0, init=False)
     _clock: Any = attrs.field(factory=itertools.count, init=False)
@@ -93,13 +82,18 @@ class PrefixTrieCache:
 
     def cached_depth(self, tokens: Sequence[int]) -> int:
         """Length of the longest cached prefix of `tokens` (does not count as a use)."""
-        depth, node = 0, self._roots.get(tokens[0]) if tokens else None
+        return len(self._cached_path(tokens))
+
+    def _cached_path(self, tokens: Sequence[int]) -> list[_Node]:
+        """The cached nodes along `tokens`, from the root, as far as the trie holds them."""
+        path: list[_Node] = []
+        node = self._roots.get(tokens[0]) if tokens else None
         while node is not None:
-            depth += 1
-            if depth == len(tokens):
+            path.append(node)
+            if len(path) == len(tokens):
                 break
-            node = node.children.get(tokens[depth])
-        return depth
+            node = node.children.get(tokens[len(path)])
+        return path
 
     def logits(self, tokens: Sequence[int]) -> Any:
         """The model's logits at the last position of `tokens` (a non-empty sequence)."""
@@ -118,16 +112,10 @@ class PrefixTrieCache:
         if not tokens:
             raise InvalidDefinition("tokens", "must hold at least the BOS token", tokens)
         now = next(self._clock)
-        path: list[_Node] = []
-        node = self._roots.get(tokens[0])
-        while node is not None:
+        path = self._cached_path(tokens)
+        for node in path:
             node.last_used = now
-            path.append(node)
-            if len(path) == len(tokens):
-                break
-            node = node.children.get(tokens[len(path)])
         if len(path) == len(tokens):
-            self.hits += 1
             deepest = path[-1]
             if not deepest.children:
                 self._push_leaf(deepest)
@@ -163,19 +151,14 @@ class PrefixTrieCache:
             # Lazy deletion: skip stale entries (used again since, gained children, gone).
             if node.children or node.last_used != last_used or not self._holds(node):
                 continue
-            siblings = self._roots if node.parent is None else node.parent.children
-            del siblings[node.token]
+            del self._siblings(node)[node.token]
             self._size -= 1
             self.evictions += 1
             if node.parent is not None and not node.parent.children:
                 self._push_leaf(node.parent)
 
-    def _holds(self, node: _Node) -> bool:
-        siblings = self._roots if node.parent is None else node.parent.children
-        return siblings.get(node.token) is node
+    def _siblings(self, node: _Node) -> dict[int, _Node]:
+        return self._roots if node.parent is None else node.parent.children
 
-    def clear(self) -> None:
-        """Drop every cached position (the counters are kept)."""
-        self._roots.clear()
-        self._leaves.clear()
-        self._size = 0
+    def _holds(self, node: _Node) -> bool:
+        return self._siblings(node).get(node.token) is node

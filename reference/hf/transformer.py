@@ -27,7 +27,6 @@ positions the model actually ran, and the oracle reports them per query
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -40,12 +39,14 @@ from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.generator import Generator
 from genaccess.spec.numbers import to_fraction
-from genaccess.spec.prefix import Prefix
+from genaccess.spec.prefix import Prefix, check_vocab_and_horizon
 
 DEFAULT_CAPACITY = 65_536
-"""Cached positions kept by default (per layer two `[heads, dim]` float32 tensors plus one
-row of `K` logits each: about 0.4 MB per position for GPT-2 small, so 26 GB at the default —
-lower it for large models)."""
+"""Cached positions kept by default. A position holds, per layer, keys and values of
+`[heads, dim]` float32 and one row of `K` float32 logits: about 0.28 MB for GPT-2 small
+(12 layers, width 768, K = 50257), so up to 18 GB at the default; once the oracle has asked
+for it, also the exact distribution (K Python fractions, several MB at that K). Lower it
+for large models."""
 
 
 def _cache_kwarg(model: Any) -> str:
@@ -147,9 +148,7 @@ def run_model(model: Any, cache_kwarg: str, tokens: Sequence[int], past: KVState
 
 
 def _check_temperature(value: object) -> Fraction:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise InvalidDefinition("temperature", "must be a finite number > 0", value)
-    tau = to_fraction(value, "temperature")
+    tau = to_fraction(value, "temperature")  # refuses NaN and infinities by name
     if tau <= 0:
         raise InvalidDefinition("temperature", "must be > 0 (for greedy decoding observe top1)",
                                 str(tau))
@@ -181,8 +180,7 @@ def transformer_generator(
     ):
         raise InvalidDefinition("bos_token_id", "must be a token ID of the model's input "
                                 "vocabulary", bos_token_id)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise InvalidDefinition("horizon", "H must be an integer >= 1", horizon)
+    check_vocab_and_horizon(vocab_size, horizon)
     context = getattr(config, "n_positions", None) or getattr(
         config, "max_position_embeddings", None)
     if context is not None and horizon > context:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from fractions import Fraction
 
 from hypothesis import given
@@ -19,6 +20,7 @@ from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.generator import Generator
 from genaccess.spec.hidden_path import (
+    HiddenPathFamily,
     compute_adaptive_parameters,
     compute_cps_m,
     compute_sequential_decision_law,
@@ -149,9 +151,32 @@ def last_sample_cps(oracle: Oracle, samples: int) -> tuple[int, ...]:
     return prefix
 
 
+def off_by_one_walk_bound(reach: tuple[Fraction, ...], vocab_size: int, queries: int
+                          ) -> Fraction:
+    """A broken root-start bound: `f(d) = K^-(H-d)` (forgets the one token a walk reveals
+    beyond the path's common prefix)."""
+    H = len(reach) - 1
+    bound = Fraction(1, vocab_size ** H)
+    for d in range(1, H + 1):
+        step = Fraction(1, vocab_size ** (H - d)) - Fraction(1, vocab_size ** (H - d + 1))
+        bound += min(Fraction(1), queries * reach[d]) * step
+    return bound
+
+
+def _rejects(check: Callable[[], object]) -> bool:
+    """Whether `check` fails (raises `AssertionError`)."""
+    try:
+        check()
+    except AssertionError:
+        return True
+    return False
+
+
 def check_PLANTED1_catches_broken_learner_and_tilt() -> CheckOutcome:
     """Power: (a) the exact success of a last-sample CPS falls below `1 - delta`; (b) a tilt
-    that skips the last stage (off by one) breaks PLANTED1."""
+    that skips the last stage (off by one) breaks PLANTED1; (c) the root-start check rejects
+    an off-by-one bound; (d) the adaptive check rejects the naive parameter (HP's own
+    `alpha` in place of `alpha'`)."""
     K, H, alpha = 2, 2, Fraction(3, 4)
     m = compute_cps_m(cps_family(K, H, alpha), DELTA)
     base = Generator.from_table(K, H, {}, default=Distribution.point(K, 1))
@@ -171,19 +196,25 @@ def check_PLANTED1_catches_broken_learner_and_tilt() -> CheckOutcome:
     last = bad.next_token(z[:-1])
     assert not is_planted_stage_dominant(last, z[-1], alpha)
     assert is_PLANTED1(base, z, alpha)
-    return CheckOutcome(2, f"last-sample CPS success {broken} < {1 - DELTA}; off-by-one tilt "
-                        "caught")
+    assert _rejects(lambda: check_PLANTED1_root_start_bound(off_by_one_walk_bound)), (
+        "the root-start check accepted an off-by-one bound")
+    assert _rejects(lambda: check_PLANTED1_adaptive_stage_error(HiddenPathFamily)), (
+        "the adaptive check accepted HP's alpha in place of alpha'")
+    return CheckOutcome(4, f"last-sample CPS success {broken} < {1 - DELTA}; off-by-one tilt, "
+                        "off-by-one root-start bound and naive adaptive alpha caught")
 
 
 ADAPTIVE_CASES = ((2, 3, Fraction(3, 4)), (3, 3, Fraction(3, 4)), (3, 4, Fraction(9, 10)))
 
 
-def check_PLANTED1_adaptive_stage_error() -> CheckOutcome:
+def check_PLANTED1_adaptive_stage_error(
+        family_of: Callable[[int, int, Fraction], HiddenPathFamily] = adaptive_family
+) -> CheckOutcome:
     """The adaptive learner's stage test, parameterised by `adaptive_family`, decides a wrong
     token with exact probability `<= delta/H` at every planted stage over an extreme base."""
     n = 0
     for K, H, alpha in ADAPTIVE_CASES:
-        test = compute_adaptive_parameters(adaptive_family(K, H, alpha), DELTA)
+        test = compute_adaptive_parameters(family_of(K, H, alpha), DELTA)
         for q in extreme_stages(K):
             for a in range(K):
                 law, _ = compute_sequential_decision_law(planted_stage(q, a, alpha), test)
@@ -193,7 +224,9 @@ def check_PLANTED1_adaptive_stage_error() -> CheckOutcome:
     return CheckOutcome(n, "stages")
 
 
-def check_PLANTED1_root_start_bound() -> CheckOutcome:
+def check_PLANTED1_root_start_bound(
+        bound_of: Callable[[tuple[Fraction, ...], int, int], Fraction] = (
+            compute_root_start_walk_bound)) -> CheckOutcome:
     """The exact success of the real root-start walk learner through the oracle is at most
     `compute_root_start_walk_bound` (K=2, H=3, extreme bases on a sample, T in 1..2)."""
     from genaccess.reference.planted_root_start import root_start_walk
@@ -211,7 +244,7 @@ def check_PLANTED1_root_start_bound() -> CheckOutcome:
                 return bool(root_start_walk(oracle, T, alpha, chooser) == z)
 
             success = exact_law(experiment).get(True, Fraction(0))
-            bound = compute_root_start_walk_bound(reach, K, T)
+            bound = bound_of(reach, K, T)
             assert success <= bound, (base.table(), T, success, bound)
             n += 1
     return CheckOutcome(n, "exact root-start laws")
@@ -252,7 +285,8 @@ CLAIM = Claim(
               "K=2, H=3, alpha=3/4, z=101, 60 extreme bases (seeded sample), T in {1,2}",
               check_PLANTED1_root_start_bound),
         Check("PLANTED1_catches_broken_learner_and_tilt", CheckKind.POWER,
-              "last-sample CPS (K=2,H=2,m=3); a tilt that skips the last stage",
+              "last-sample CPS (K=2,H=2,m=3); a tilt that skips the last stage; a root-start "
+              "bound with f(d) = K^-(H-d); the adaptive test with HP's alpha for alpha'",
               check_PLANTED1_catches_broken_learner_and_tilt),
     ),
     reference=("genaccess.reference.cps_path.cps_path",
