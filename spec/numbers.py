@@ -8,8 +8,12 @@ so ``0.1`` is *not* one tenth: pass ``"1/10"`` for that).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from fractions import Fraction
 from numbers import Rational
+from typing import Any
+
+import attrs
 
 from genaccess.spec.errors import InvalidDefinition
 
@@ -43,3 +47,63 @@ def to_int(value: object, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidDefinition(field, "must be an integer", value)
     return value
+
+
+# ---------------------------------------------------------------------------------------
+# attrs validators and converters: the integer and interval rules every definition shares.
+# Each names the field it guards (the attribute's name unless `field` says otherwise) and
+# states its rule the same way: ``<field>: must be ... (got <value>)``.
+
+Validator = Callable[[object, "attrs.Attribute[Any]", Any], None]
+
+
+def int_at_least(minimum: int, field: str | None = None) -> Validator:
+    """Validator: an `int` (not a bool) `>= minimum`."""
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise InvalidDefinition(field or attribute.name,
+                                    f"must be an integer >= {minimum}", value)
+    return check
+
+
+def int_between(low: int, high: int, field: str | None = None) -> Validator:
+    """Validator: an `int` (not a bool) in `low..high`."""
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise InvalidDefinition(field or attribute.name,
+                                    f"must be an integer in {low}..{high}", value)
+    return check
+
+
+def fraction_converter(field: str) -> Callable[[object], Fraction]:
+    """Converter: `to_fraction(value, field)`."""
+    def convert(value: object) -> Fraction:
+        return to_fraction(value, field)
+    return convert
+
+
+def in_open_unit_interval(field: str | None = None) -> Validator:
+    """Validator: a number strictly between 0 and 1 (delta, eta, confidence levels)."""
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not 0 < value < 1:
+            raise InvalidDefinition(field or attribute.name,
+                                    "must be strictly between 0 and 1", str(value))
+    return check
+
+
+def check_open_unit(value: object, field: str) -> Fraction:
+    """`value` as a `Fraction` strictly between 0 and 1, or `InvalidDefinition`."""
+    x = to_fraction(value, field)
+    if not 0 < x < 1:
+        raise InvalidDefinition(field, "must be strictly between 0 and 1", str(x))
+    return x
+
+
+def above_uniform(field: str = "alpha", vocab: str = "vocab_size") -> Validator:
+    """Validator: strictly between `1/K` and 1, `K` read from the instance's `vocab`."""
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        K = getattr(instance, vocab)
+        if not Fraction(1, K) < value < 1:
+            raise InvalidDefinition(field, f"must be strictly between 1/K = 1/{K} and 1",
+                                    str(value))
+    return check

@@ -207,4 +207,7 @@ def run_check(claim_id: str, check: Check) -> CheckResult:
     except Exception as err:  # a crash is reported, never counted as a pass
         return CheckResult(claim_id, check, Status.ERROR, time.perf_counter() - start, None,
                            f"{type(err).__name__}: {err}")
+    if outcome.instances < 1:  # a check that decided nothing proves nothing
+        return CheckResult(claim_id, check, Status.FAILED, time.perf_counter() - start, outcome,
+                           f"ran no instance (reported {outcome.instances})")
     return CheckResult(claim_id, check, Status.PASSED, time.perf_counter() - start, outcome)

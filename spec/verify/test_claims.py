@@ -18,7 +18,7 @@ CHECKS = [(claim.id, check) for claim in REGISTRY for check in claim.checks]
                          ids=[f"{cid}::{check.name}" for cid, check in CHECKS])
 def test_claim_check(claim_id: str, check: Check) -> None:
     outcome = check.run()
-    assert outcome.instances >= 0
+    assert outcome.instances >= 1, f"{claim_id}::{check.name} decided no instance"
 
 
 def test_registry_is_sound() -> None:
