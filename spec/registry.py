@@ -1,11 +1,21 @@
 """The claim registry: one frozen record per theorem ID, with its predicate and its checks.
 
 A `Claim` carries what a reviewer needs to trace a statement to code: its ID and title,
-its source (the paper's claim or the project's formalisation), the statement in THEORY.md
-notation, the IDs it uses, its predicates (the functions that decide it on an instance),
-the reference code that realises it (dotted paths, resolved lazily so the spec never
-imports the reference layer), and its checks. Status is never stored: it is derived by
-running the checks.
+its source (the paper's claim or the project's formalisation), the statement in the
+notation of docs/theory.md, the IDs it uses, its predicates (the functions that decide it on
+an instance), the reference code that realises it (dotted paths, resolved when the blueprint
+is built), and its checks. Status is never stored: it is derived by running the checks.
+
+The layers, and the one direction imports go (enforced by tests/test_layers.py):
+
+1. core spec (`genaccess.spec.*` but `claims`): definitions and every `is_*`/`compute_*`
+   predicate, one topic per module; imports nothing above it;
+2. proofs (`genaccess.proofs`) and reference learners (`genaccess.reference.*`): z3/sympy
+   proofs and the algorithms, written against the oracle; they import only the core;
+3. claims (`genaccess.spec.claims.<id>`): a statement, its checks and its `CLAIM` record;
+   checks run the real learners and proofs, so claims import layers 1 and 2 at module top;
+4. front (`genaccess.reference.cli`, `.commands`, `.blueprint`, `genaccess.spec.verify`):
+   the command line, the generated blueprint and `pytest spec/`, reading the registry.
 """
 
 from __future__ import annotations
@@ -48,6 +58,9 @@ class Check:
     kind: CheckKind
     domain: str
     run: Callable[[], CheckOutcome] = attrs.field(eq=False, repr=False)
+    slow: bool = False
+    """Cost tier: a slow check (seconds, not milliseconds) is left out of the quick tier
+    (`pytest -m "not slow"`); CI and `pytest spec/` run every check."""
 
     @property
     def code(self) -> Callable[..., Any]:

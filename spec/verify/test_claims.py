@@ -11,11 +11,12 @@ import pytest
 from genaccess.spec.claims import REGISTRY
 from genaccess.spec.registry import Check, registry_problems
 
-CHECKS = [(claim.id, check) for claim in REGISTRY for check in claim.checks]
+CHECKS = [pytest.param(claim.id, check, id=f"{claim.id}::{check.name}",
+                       marks=[pytest.mark.slow] if check.slow else [])
+          for claim in REGISTRY for check in claim.checks]
 
 
-@pytest.mark.parametrize(("claim_id", "check"), CHECKS,
-                         ids=[f"{cid}::{check.name}" for cid, check in CHECKS])
+@pytest.mark.parametrize(("claim_id", "check"), CHECKS)
 def test_claim_check(claim_id: str, check: Check) -> None:
     outcome = check.run()
     assert outcome.instances >= 1, f"{claim_id}::{check.name} decided no instance"
