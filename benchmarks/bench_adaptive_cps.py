@@ -21,8 +21,10 @@ from typing import Any
 
 from genaccess.reference.adaptive_cps import adaptive_cps
 from genaccess.spec.access import access_model
-from genaccess.spec.hidden_path import HiddenPathFamily, compute_adaptive_parameters, compute_cps_m
+from genaccess.spec.cps_success import compute_cps_m
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.oracle import Oracle
+from genaccess.spec.sequential_test import compute_adaptive_parameters
 from genaccess.spec.stats import clopper_pearson
 
 K, ALPHA, DELTA = 3, Fraction(1, 2), Fraction(1, 20)

@@ -33,7 +33,7 @@ from genaccess.reference.cps_path import cps_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator
 from genaccess.reference.logits_learner import logits_path
 from genaccess.spec.access import access_model
-from genaccess.spec.hidden_path import compute_cps_m
+from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.planted import adaptive_family, cps_family, planted_generator
 

@@ -5,7 +5,7 @@ The encoding. A trie of LT(K, H, lambda) is one Boolean per node `u` (length `1.
 root is always in) with: prefix-closure (`u·a` in implies `u` in), every node of length
 `< H` in the trie has a child (so it is the closure of full responses), and at most
 `floor(1/lambda)` children per node (admissibility). The next-token row at a prefix `u` is a
-vector of z3 rationals written from THEORY.md's definition: `lambda` on leaders,
+vector of z3 rationals written from the definition (docs/theory.md, LT1): `lambda` on leaders,
 `(1 - l lambda)/(K - l)` on the rest at an internal node with `l` leaders, `1/K` elsewhere.
 `top1(u) = a` is encoded from the row with Python's tie rule (strictly above every lower
 token, at least every higher one). "top1 cannot separate the pair" is: at every prefix the
@@ -77,7 +77,7 @@ class TrieVars:
         return facts
 
     def row(self, u: Prefix) -> list[z3.ArithRef]:
-        """`pi_T(a|u)` for every token `a`, as z3 rationals (THEORY.md's definition)."""
+        """`pi_T(a|u)` for every token `a`, as z3 rationals (docs/theory.md, LT1)."""
         K, lam = self.vocab_size, self.lam
         count = self.leader_count(u)
         other: z3.ArithRef = _q(Fraction(1, K))  # unreachable default (no leaders)
@@ -227,22 +227,42 @@ def check_encoding(vocab_size: int, horizon: int, lam: Fraction) -> int:
     probe = TrieVars.fresh("c", vocab_size, horizon, lam)
     rows = {u: probe.row(u) for u in all_prefixes(vocab_size, horizon)}
     tops = {(u, a): probe.top1_is(u, a) for u in rows for a in range(vocab_size)}
+    model_facts = z3.And(*probe.admissible())
     compared = 0
     for trie in all_leader_tries(vocab_size, horizon, lam):
         nodes = trie_nodes(trie)
         assignment = [(x, z3.BoolVal(u in nodes)) for u, x in probe.node.items()]
-        model_facts = z3.And(*probe.admissible())
-        assert z3.is_true(z3.simplify(z3.substitute(model_facts, *assignment))), trie
         generator = leader_trie_generator(trie)
+        # One substitution per trie of "every encoded value equals the generator's" (the
+        # substitution itself dominates the cost); only on failure is each value re-checked
+        # to name it.
+        expected = [model_facts]
         for u, row in rows.items():
             dist = generator.next_token(u)
             for a, term in enumerate(row):
-                value = z3.simplify(z3.substitute(term, *assignment))
-                assert Fraction(value.as_fraction()) == dist[a], (trie, u, a, value)
-                top = z3.is_true(z3.simplify(z3.substitute(tops[(u, a)], *assignment)))
-                assert top == (dist.argmax() == a), (trie, u, a)
+                expected.append(term == _q(dist[a]))
+                expected.append(tops[(u, a)] == z3.BoolVal(dist.argmax() == a))
                 compared += 1
+        if not z3.is_true(z3.simplify(z3.substitute(z3.And(*expected), *assignment))):
+            _name_mismatch(trie, probe, rows, tops, assignment)
     return compared
+
+
+def _name_mismatch(trie: LeaderTrie, probe: TrieVars, rows: dict[Prefix, list[z3.ArithRef]],
+                   tops: dict[tuple[Prefix, int], z3.BoolRef],
+                   assignment: list[tuple[z3.BoolRef, z3.BoolRef]]) -> None:
+    """Raise an `AssertionError` naming the first encoded value that disagrees."""
+    model_facts = z3.And(*probe.admissible())
+    assert z3.is_true(z3.simplify(z3.substitute(model_facts, *assignment))), trie
+    generator = leader_trie_generator(trie)
+    for u, row in rows.items():
+        dist = generator.next_token(u)
+        for a, term in enumerate(row):
+            value = z3.simplify(z3.substitute(term, *assignment))
+            assert Fraction(value.as_fraction()) == dist[a], (trie, u, a, value)
+            top = z3.is_true(z3.simplify(z3.substitute(tops[(u, a)], *assignment)))
+            assert top == (dist.argmax() == a), (trie, u, a)
+    raise AssertionError(f"the encoding disagrees with the generator on {trie}")
 
 
 def non_tries(vocab_size: int, horizon: int) -> Iterator[frozenset[Prefix]]:

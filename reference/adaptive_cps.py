@@ -4,7 +4,7 @@ certifies the leader (beyond the paper; realises HP2's guarantee with fewer quer
 Assumption: the learner knows the family's `alpha` (as CPS-Path does, to choose `m`);
 `K` and `H` it reads from the oracle.
 
-The test (`genaccess.spec.hidden_path.compute_adaptive_parameters`): with
+The test (`genaccess.spec.sequential_test.compute_adaptive_parameters`): with
 `c` = least integer such that `(K-1) (beta/alpha)^c <= delta/(2H)` and
 `n_max` = least integer such that `(K-1) exp(-n_max Delta^2 / 2) <= delta/(2H)`, the stage
 at `zhat_<t` draws one-token samples until some token leads every other by at least `c`
@@ -55,16 +55,16 @@ of its queries (0.18 for `K=3, alpha=1/2`; measured in `benchmarks/bench_adaptiv
 
 from __future__ import annotations
 
-from genaccess.reference.cps_path import check_chosen_prefix_sampling
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
+from genaccess.reference.cps_path import check_chosen_prefix_sampling, sample_once, walk_stages
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.numbers import RationalLike
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.prefix import Prefix, Response
+from genaccess.spec.sequential_test import (
     SequentialTest,
     compute_adaptive_parameters,
     sequential_decision,
 )
-from genaccess.spec.numbers import RationalLike
-from genaccess.spec.oracle import Oracle
-from genaccess.spec.prefix import Response
 
 
 def adaptive_parameters(oracle: Oracle, alpha: RationalLike, delta: RationalLike
@@ -74,24 +74,34 @@ def adaptive_parameters(oracle: Oracle, alpha: RationalLike, delta: RationalLike
     return compute_adaptive_parameters(family, delta)
 
 
+def sequential_cps(oracle: Oracle, test: SequentialTest) -> Response:
+    """The adaptive learner with a precomputed stage test: at each `zhat_<t`, one-token
+    samples until `test` decides (`sequential_decision`). With the test of
+    `compute_adaptive_parameters(HP(K, H, alpha), delta)` it realises HP2 (adaptive).
+
+    Preconditions: control local-reset or arbitrary-prefix; an observation that shows the
+    sampled token.
+    """
+    check_chosen_prefix_sampling(oracle, "adaptive_cps")
+    K = oracle.vocab_size
+
+    def decide(prefix: Prefix) -> int:
+        counts = [0] * K
+        decided: int | None = None
+        while decided is None:
+            counts[sample_once(oracle, prefix)] += 1
+            decided = sequential_decision(tuple(counts), test)
+        return decided
+
+    return walk_stages(oracle, decide)
+
+
 def adaptive_cps(oracle: Oracle, alpha: RationalLike, delta: RationalLike) -> Response:
     """Realises HP2 (adaptive): success `>= 1 - delta` for every `z` of HP(K, H, alpha), at
     most `H * n_max` queries, LR holds; the proof is in this module's docstring.
 
-    Preconditions: control local-reset or arbitrary-prefix; an observation that shows the
-    sampled token; `alpha` in `(1/K, 1)`, `delta` in `(0, 1)`.
+    Builds the test from `alpha`, `delta` (`sequential_cps` takes a precomputed one).
+    Preconditions: as `sequential_cps`; `alpha` in `(1/K, 1)`, `delta` in `(0, 1)`.
     """
     check_chosen_prefix_sampling(oracle, "adaptive_cps")
-    test = adaptive_parameters(oracle, alpha, delta)
-    K = oracle.vocab_size
-    prefix: tuple[int, ...] = ()
-    for _ in range(oracle.horizon):
-        counts = [0] * K
-        decided: int | None = None
-        while decided is None:
-            token = oracle.query(prefix, 1)[0].token
-            assert token is not None  # guaranteed by the precondition
-            counts[token] += 1
-            decided = sequential_decision(tuple(counts), test)
-        prefix = (*prefix, decided)
-    return prefix
+    return sequential_cps(oracle, adaptive_parameters(oracle, alpha, delta))

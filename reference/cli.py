@@ -3,6 +3,13 @@
 Each sub-command is a module in `genaccess.reference.commands` with
 `register(subparsers)`; `COMMANDS` below is the one list of them. Bad input is one clear line
 on stderr and exit status 2; a failed check is exit status 1.
+
+Imports go one way: this module imports the commands, a command imports
+`genaccess.reference.commands.arguments` (`UsageError`, the shared parsers), never this
+module. Start-up speed: a command module imports only light modules at its top (argparse,
+the shared arguments, `genaccess.spec.errors`); the heavy ones (hypothesis, sympy, z3,
+mpmath, matplotlib, torch, the claim registry) are imported inside its `run`, so
+`genaccess --help` and a bad option cost no more than the parser.
 """
 
 from __future__ import annotations
@@ -14,13 +21,12 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from genaccess.reference.commands import blueprint, bounds, check, gap, simulate
+from genaccess.reference.commands.arguments import UsageError
 from genaccess.spec.errors import InvalidDefinition
 
 COMMANDS: tuple[ModuleType, ...] = (check, bounds, simulate, blueprint, gap)
 
-
-class UsageError(Exception):
-    """A bad command-line value: reported on one line, exit status 2."""
+__all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

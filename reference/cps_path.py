@@ -1,14 +1,25 @@
-"""CPS-Path(m): chosen-prefix sampling with plurality votes (realises HP2)."""
+"""CPS-Path(m): chosen-prefix sampling with plurality votes (realises HP2; on noisy samples,
+NOISY1), and the stage driver the chosen-prefix sampling learners share."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from genaccess.spec.control import RootStart
+from genaccess.spec.cps_success import plurality
 from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.observation import Report
 from genaccess.spec.oracle import Oracle
-from genaccess.spec.prefix import Response
+from genaccess.spec.prefix import Prefix, Response
 
 SAMPLING_OBSERVATIONS = frozenset({"sample", "logprob", "full"})
 """Observation families whose reports show the sampled token."""
+
+TokenOf = Callable[[Report], int]
+"""The token a one-step report counts as."""
+
+Vote = Callable[[Sequence[int]], int]
+"""A stage's decision from its token counts."""
 
 
 def check_chosen_prefix_sampling(oracle: Oracle, learner: str) -> None:
@@ -21,9 +32,51 @@ def check_chosen_prefix_sampling(oracle: Oracle, learner: str) -> None:
                                 "(sample, logprob or full)", oracle.access.name)
 
 
-def plurality(counts: list[int]) -> int:
-    """The most frequent token, ties to the lower index."""
-    return max(range(len(counts)), key=lambda a: (counts[a], -a))
+def sampled_token(report: Report) -> int:
+    """The sampled token of a report that shows it (`sample`, `logprob`, `full`)."""
+    token = report.token
+    assert token is not None  # guaranteed by check_chosen_prefix_sampling
+    return token
+
+
+def shown_token(report: Report) -> int:
+    """The one token a report names (a noisy sample's shown token, a top-1 token)."""
+    (token,) = report.revealed
+    return token
+
+
+def sample_once(oracle: Oracle, prefix: Prefix, token_of: TokenOf = sampled_token) -> int:
+    """One one-token query at `prefix`, as the token it counts as."""
+    return token_of(oracle.query(prefix, 1)[0])
+
+
+def stage_counts(oracle: Oracle, prefix: Prefix, samples: int,
+                 token_of: TokenOf = sampled_token) -> list[int]:
+    """The token counts of `m` one-token queries at `prefix`."""
+    counts = [0] * oracle.vocab_size
+    for _ in range(samples):
+        counts[sample_once(oracle, prefix, token_of)] += 1
+    return counts
+
+
+def walk_stages(oracle: Oracle, decide: Callable[[Prefix], int]) -> Response:
+    """`zhat_t = decide(zhat_<t)` for `t = 1..H`: the chosen-prefix learners' outer loop."""
+    prefix: tuple[int, ...] = ()
+    for _ in range(oracle.horizon):
+        prefix = (*prefix, decide(prefix))
+    return prefix
+
+
+def plurality_walk(oracle: Oracle, samples: int, token_of: TokenOf = sampled_token,
+                   vote: Vote = plurality) -> Response:
+    """Every stage: `m` one-token queries at `zhat_<t`, `zhat_t` the `vote` of their counts."""
+    return walk_stages(oracle, lambda prefix: vote(stage_counts(oracle, prefix, samples,
+                                                                token_of)))
+
+
+def _check_samples(samples: object) -> None:
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise InvalidDefinition("samples", "m must be an integer >= 1", samples)
 
 
 def cps_path(oracle: Oracle, samples: int) -> Response:
@@ -37,15 +90,28 @@ def cps_path(oracle: Oracle, samples: int) -> Response:
     sampled token; `m >= 1`.
     """
     check_chosen_prefix_sampling(oracle, "cps_path")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InvalidDefinition("samples", "m must be an integer >= 1", samples)
-    K, H = oracle.vocab_size, oracle.horizon
-    prefix: tuple[int, ...] = ()
-    for _ in range(H):
-        counts = [0] * K
-        for _ in range(samples):
-            token = oracle.query(prefix, 1)[0].token
-            assert token is not None  # guaranteed by the precondition
-            counts[token] += 1
-        prefix = (*prefix, plurality(counts))
-    return prefix
+    _check_samples(samples)
+    return plurality_walk(oracle, samples)
+
+
+def plurality_path(oracle: Oracle, samples: int) -> Response:
+    """Realises NOISY1: CPS-Path's stage rule on whatever token each report shows or names
+    (a noisy sample's shown token): `m` one-token queries at `zhat_<t`, `zhat_t` their
+    plurality, ties to the lower index.
+
+    Preconditions: chosen-prefix control and a report naming exactly one token per step.
+    LR holds: the plurality token was named at `zhat_<t`, which builds `zhat_<t+1`.
+    """
+    if isinstance(oracle.access.control, RootStart):
+        raise InvalidDefinition("oracle", "plurality_path needs chosen-prefix control "
+                                "(local-reset or arbitrary-prefix)", oracle.access.name)
+    _check_samples(samples)
+    return plurality_walk(oracle, samples, shown_token)
+
+
+def last_sample_path(oracle: Oracle, samples: int) -> Response:
+    """A deliberately weak learner (the foil of PLANTED1's power check and of the planted
+    transformer test): `m` samples per stage, keeping only the last one."""
+    _check_samples(samples)
+    return walk_stages(oracle, lambda prefix: [sample_once(oracle, prefix)
+                                               for _ in range(samples)][-1])

@@ -28,18 +28,20 @@ Each iteration draws a batch of `batch_size` rollouts, averages that estimate ov
 and takes a step `theta += step_size * g`. The baseline `b` is a running mean (exponentially
 weighted, factor `baseline_decay`) of the batches' self-normalised estimates of `J`
 (`sum w R / sum w`), computed before the batch's own step, so it is a constant for that
-batch and the estimate stays unbiased. Training stops when `budget` rollouts are used.
+batch and the estimate stays unbiased. Training stops when `queries` rollouts are used.
 
 Why it hits the wall. At `theta = 0` every `R_theta(y) = r(y)`; a batch in which no rollout
 is rewarded gives `R = 0`, `b = 0`, and the gradient is exactly zero: the policy does not move
 at all until a rollout equals the hidden path `z`, which happens with probability `alpha^H`
-per rollout. With a budget of `T` rollouts the chance of ever seeing a reward is
+per rollout. With `T` rollouts the chance of ever seeing a reward is
 `1 - (1 - alpha^H)^T <= T alpha^H`, so at large `H` the learner returns `pref` itself,
 whose suboptimality is `J* - alpha^H`, essentially all of `J*` (GAP (a) says no root-start
 learner can do much better with `T << alpha^-(H-1)` rollouts).
 
 Evaluation (`compute_suboptimality`, `compute_policy_law`) is not part of the learner: it
-uses the generator and the hidden path, which the learner never holds.
+uses the generator and the hidden path, which the learner never holds. `beta_H`, KL2's
+continuation weights and `SubOpt(pref)` come exact from `genaccess.spec.kl_objective` and
+`genaccess.spec.tilted_path`; only their float values enter the sums here.
 """
 
 from __future__ import annotations
@@ -55,20 +57,18 @@ from genaccess.spec.control import RootStart
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.generator import Generator
 from genaccess.spec.hidden_path import HiddenPathFamily, is_on_path
+from genaccess.spec.kl_objective import calibrated_beta
+from genaccess.spec.numbers import int_at_least
 from genaccess.spec.observation import Logprob, LogprobReport
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix, Response, all_responses, check_response
+from genaccess.spec.tilted_path import compute_path_continuation_weight
 
 Pair = tuple[Prefix, int]
 """A (prefix, token) pair `(u, a)`."""
 
 # ---------------------------------------------------------------------------------------
 # Configuration and the policy
-
-
-def _positive_int(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidDefinition(attribute.name, "must be an integer >= 1", value)
 
 
 def _positive_float(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -85,12 +85,12 @@ def _decay(instance: object, attribute: attrs.Attribute[float], value: float) ->
 
 @attrs.frozen
 class PolicyGradientConfig:
-    """The stated knobs of the training loop: `budget` rollouts (oracle queries) in batches
-    of `batch_size`, step size `step_size`, KL weight `beta`, baseline factor
-    `baseline_decay` (`b <- decay * b + (1 - decay) * batch estimate`)."""
+    """The stated knobs of the training loop: `queries` rollouts (the learner's own count
+    of oracle queries) in batches of `batch_size`, step size `step_size`, KL weight `beta`,
+    baseline factor `baseline_decay` (`b <- decay * b + (1 - decay) * batch estimate`)."""
 
-    budget: int = attrs.field(validator=_positive_int)
-    batch_size: int = attrs.field(validator=_positive_int)
+    queries: int = attrs.field(validator=int_at_least(1))
+    batch_size: int = attrs.field(validator=int_at_least(1))
     step_size: float = attrs.field(validator=_positive_float)
     beta: float = attrs.field(validator=_positive_float)
     baseline_decay: float = attrs.field(default=0.9, validator=_decay)
@@ -203,7 +203,7 @@ def policy_gradient(oracle: Oracle, reward: OutcomeReward, config: PolicyGradien
     """KL-regularised REINFORCE with a running-mean baseline, off-policy from root-start
     rollouts of `pref` (the algorithm and why it stalls are in the module docstring).
 
-    Uses exactly `config.budget` oracle queries, all root-start rollouts; asks the reward
+    Uses exactly `config.queries` oracle queries, all root-start rollouts; asks the reward
     only about responses the oracle has just returned. Its only randomness is the oracle's
     (a seeded `random.Random` or `Chooser`), so a run is reproducible from that seed.
 
@@ -215,8 +215,8 @@ def policy_gradient(oracle: Oracle, reward: OutcomeReward, config: PolicyGradien
     rewarded = 0
     baselines: list[float] = []
     used = 0
-    while used < config.budget:
-        size = min(config.batch_size, config.budget - used)
+    while used < config.queries:
+        size = min(config.batch_size, config.queries - used)
         batch = [_rollout(oracle) for _ in range(size)]
         used += size
         for y, probs in batch:
@@ -275,13 +275,6 @@ def compute_policy_law(policy: TabularTilt, generator: Generator) -> dict[Respon
     return law
 
 
-def compute_reference_suboptimality(family: HiddenPathFamily, beta: float) -> float:
-    """`SubOpt(pref) = J* - E_pref[r] = beta ln(2 - alpha^H) - alpha^H` (with `beta_H`:
-    `Z = 2 - alpha^H`, KL3), the value of not moving at all."""
-    a_H = float(family.alpha) ** family.horizon
-    return beta * math.log(2 - a_H) - a_H
-
-
 def compute_suboptimality(policy: TabularTilt, family: HiddenPathFamily, path: object) -> float:
     """GAP: `SubOpt_z(pi_theta) = beta_H KL(pi_theta || pstar_z)` (KL1), in floats, for any
     `H`, by the chain rule `KL = sum_u rho_theta(u) KL(pi_theta(.|u) || pstar_z(.|u))`.
@@ -299,8 +292,8 @@ def compute_suboptimality(policy: TabularTilt, family: HiddenPathFamily, path: o
     if (policy.vocab_size, policy.horizon) != (K, H):
         raise InvalidDefinition("policy", f"must be for K = {K}, H = {H}",
                                 (policy.vocab_size, policy.horizon))
-    alpha = float(family.alpha)
-    beta = 1 / (H * math.log(1 / alpha))
+    beta = float(calibrated_beta(family.alpha, H))
+    on_path_weight = [float(compute_path_continuation_weight(family, t)) for t in range(H + 1)]
     generator = family.generator(z)
     theta = policy.theta_map()
     tilted = {u for (u, _a) in theta}
@@ -310,9 +303,7 @@ def compute_suboptimality(policy: TabularTilt, family: HiddenPathFamily, path: o
         closed.update(u[:t] for t in range(len(u)))
 
     def W(u: Prefix) -> float:
-        if not is_on_path(u, z):
-            return 1.0
-        return 1.0 + alpha ** (H - len(u)) * (alpha**-H - 1.0)
+        return on_path_weight[len(u)] if is_on_path(u, z) else 1.0
 
     terms: list[float] = []
     reach: dict[Prefix, float] = {(): 1.0}

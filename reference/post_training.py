@@ -17,10 +17,10 @@ import attrs
 from genaccess.reference.cps_path import cps_path
 from genaccess.reference.root_start_learner import revealed_path, root_start_map
 from genaccess.spec.chance import Chooser
-from genaccess.spec.gap import mixture_law
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Response
+from genaccess.spec.tilted_path import mixture_law
 
 
 @attrs.frozen

@@ -1,4 +1,5 @@
-"""genaccess.spec: the definitions and claims of THEORY.md as executable, exact predicates.
+"""genaccess.spec: the definitions and claims of docs/theory.md as executable, exact
+predicates.
 
 Public names are re-exported here; each lives in a module named after what it defines.
 """

@@ -10,6 +10,8 @@ learner's output, of its success, with nothing re-implemented.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import random
 from collections.abc import Callable, Hashable, Sequence
@@ -30,21 +32,59 @@ class Chooser(Protocol):
         ...
 
 
+def integer_weights(weights: Sequence[Fraction]) -> list[int]:
+    """The weights as integers over their least common denominator (same ratios)."""
+    fractions = [w if type(w) is Fraction else Fraction(w) for w in weights]
+    denominator = math.lcm(*(w.denominator for w in fractions))
+    return [w.numerator * (denominator // w.denominator) for w in fractions]
+
+
+_Split = tuple[list[int], list[int], list[int]]
+"""A weight vector's integer weights, their running totals and the indices of positive
+weight."""
+
+_SPLITS: dict[int, tuple[Sequence[Fraction], _Split]] = {}
+"""The split of each weight tuple seen (kept alive, so its id is not reused), shared by
+every chooser: runs and checks draw from the same few distributions again and again (a
+generator hands out shared `Distribution` objects), so each is converted from `Fraction`
+once. Lists are split at every draw: a caller may change them."""
+
+_SPLITS_LIMIT = 1 << 16
+"""Weights kept in `_SPLITS` before it starts afresh (a real model's distributions are
+large and rarely repeat)."""
+
+_splits_size = 0
+
+
+def _split(weights: Sequence[Fraction]) -> _Split:
+    global _splits_size
+    entry = _SPLITS.get(id(weights))
+    if entry is not None and entry[0] is weights:
+        return entry[1]
+    integers = integer_weights(weights)
+    split = (integers, list(itertools.accumulate(integers)),
+             [i for i, n in enumerate(integers) if n > 0])
+    if isinstance(weights, tuple):
+        if _splits_size + len(weights) > _SPLITS_LIMIT:
+            _SPLITS.clear()
+            _splits_size = 0
+        _SPLITS[id(weights)] = (weights, split)
+        _splits_size += len(weights)
+    return split
+
+
 @attrs.define
 class RandomChooser:
-    """Exact weighted choice driven by a `random.Random` (seed it for reproducibility)."""
+    """Exact weighted choice driven by a `random.Random` (seed it for reproducibility).
+
+    The draw is `rng.randrange(total)` over the integer weights, and the index is the first
+    whose running total exceeds it (the integer weights of a tuple are computed once)."""
 
     rng: random.Random
 
     def choose(self, weights: Sequence[Fraction]) -> int:
-        denominator = math.lcm(*(Fraction(w).denominator for w in weights))
-        numerators = [int(Fraction(w) * denominator) for w in weights]
-        draw = self.rng.randrange(sum(numerators))
-        for i, n in enumerate(numerators):
-            if draw < n:
-                return i
-            draw -= n
-        raise AssertionError("unreachable: draw below the total")  # pragma: no cover
+        cumulative = _split(weights)[1]
+        return bisect.bisect_right(cumulative, self.rng.randrange(cumulative[-1]))
 
 
 def as_chooser(source: random.Random | Chooser) -> Chooser:
@@ -58,24 +98,29 @@ def as_chooser(source: random.Random | Chooser) -> Chooser:
 
 @attrs.define
 class _Replay:
-    """Follows `forced` choices, then takes the first positive branch and queues the rest."""
+    """Follows `forced` choices, then takes the first positive branch and queues the rest.
+
+    The branch's probability is kept as an integer numerator and denominator, multiplied at
+    every choice (`exact_law` makes fractions of them once per outcome): exact, without
+    normalising a fraction at every step of every branch."""
 
     forced: tuple[int, ...]
     path: list[int] = attrs.field(factory=list)
-    weight: Fraction = Fraction(1)
+    numerator: int = 1
+    denominator: int = 1
     pending: list[tuple[int, ...]] = attrs.field(factory=list)
 
     def choose(self, weights: Sequence[Fraction]) -> int:
-        total = sum(weights, Fraction(0))
+        integers, cumulative, positive = _split(weights)
         depth = len(self.path)
         if depth < len(self.forced):
             index = self.forced[depth]
         else:
-            positive = [i for i, w in enumerate(weights) if w > 0]
             index = positive[0]
             self.pending.extend((*self.path, j) for j in positive[1:])
         self.path.append(index)
-        self.weight *= Fraction(weights[index]) / total
+        self.numerator *= integers[index]
+        self.denominator *= cumulative[-1]
         return index
 
 
@@ -95,7 +140,9 @@ def exact_law(
     >>> law == {0: Fraction(1, 3), 1: Fraction(2, 3)}
     True
     """
-    law: dict[T, Fraction] = {}
+    # Per outcome, the branches' numerators summed per denominator: branches share a few
+    # denominators, so the fractions are added once per (outcome, denominator) at the end.
+    sums: dict[T, dict[int, int]] = {}
     stack: list[tuple[int, ...]] = [()]
     visited = 0
     while stack:
@@ -104,9 +151,12 @@ def exact_law(
             raise ChoiceTreeTooLarge(f"more than {max_branches} branches")
         replay = _Replay(stack.pop())
         outcome = experiment(replay)
-        law[outcome] = law.get(outcome, Fraction(0)) + replay.weight
+        by_denominator = sums.setdefault(outcome, {})
+        by_denominator[replay.denominator] = (by_denominator.get(replay.denominator, 0)
+                                              + replay.numerator)
         stack.extend(replay.pending)
-    return law
+    return {outcome: sum((Fraction(n, d) for d, n in by_denominator.items()), Fraction(0))
+            for outcome, by_denominator in sums.items()}
 
 
 def expectation(law: dict[T, Fraction], value: Callable[[T], Fraction | int]) -> Fraction:

@@ -8,7 +8,7 @@ from fractions import Fraction
 import attrs
 
 from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.numbers import to_fraction
+from genaccess.spec.numbers import check_int_at_least, to_fraction
 
 
 def _to_probabilities(values: Sequence[object]) -> tuple[Fraction, ...]:
@@ -47,8 +47,7 @@ class Distribution:
     @classmethod
     def uniform(cls, vocab_size: int) -> Distribution:
         """The uniform distribution on `{0..K-1}`."""
-        if vocab_size < 2:
-            raise InvalidDefinition("vocab_size", "K must be >= 2", vocab_size)
+        check_int_at_least(vocab_size, 2, "vocab_size")
         return cls(tuple(Fraction(1, vocab_size) for _ in range(vocab_size)))
 
     @classmethod

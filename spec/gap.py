@@ -1,4 +1,5 @@
-"""GAP: the exponential gap for KL-regularised post-training on the hidden path.
+"""GAP (docs/theory.md, GAP): the exponential gap for KL-regularised post-training on the
+hidden path.
 
 In HP(K, H, alpha) with `pref = pi_z`, `r = 1[y = z]` and `beta_H`, a learner that outputs a
 policy `p` pays `SubOpt_z(p) = beta KL(p || pstar_z)` (KL1). Root-start learners are stuck
@@ -11,9 +12,9 @@ behind (a)'s chain
 samples its policy is a root-start learner, so `E p(z) <= S_T` by HP1; HP1's corollary),
 each step valid while its bracket is non-negative. Prefix access escapes it (b).
 
-Exact values: with `beta_H` every tilted law is rational; KL values are rational
-combinations of logarithms, compared at `DIGITS` digits (sympy's `evalf` guarantees them)
-with a required margin.
+Exact values: with `beta_H` every tilted law is rational (`genaccess.spec.tilted_path`); KL
+values are rational combinations of logarithms, compared at `DIGITS` digits (sympy's `evalf`
+guarantees them) with a required margin.
 """
 
 from __future__ import annotations
@@ -24,50 +25,27 @@ from fractions import Fraction
 
 import sympy
 
-from genaccess.spec.generator import response_probability
-from genaccess.spec.hidden_path import HiddenPathFamily, compute_HP1_bound, compute_HP1_success
-from genaccess.spec.kl_objective import (
-    as_expr,
-    calibrated_beta,
-    kl_divergence,
-    path_reward,
-    reference_law,
-    tilted_law,
-)
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.kl_objective import as_expr, kl_divergence
 from genaccess.spec.prefix import Response
+from genaccess.spec.reach import total_variation
+from genaccess.spec.root_start_success import compute_HP1_bound, compute_HP1_success
+from genaccess.spec.tilted_path import mixture_law, tilted_path_law
 
 DIGITS = 50
 
+MARGIN = sympy.Float(10, DIGITS) ** -(DIGITS - 10)
+"""A KL is compared with a rational only when it clears it by more than this."""
 
-def tilted_path_law(family: HiddenPathFamily, path: Response) -> dict[Response, Fraction]:
-    """`pstar_z` on `V^H` for `pref = pi_z`, `r = 1[y = z]`, `beta_H`: rational, since
-    `exp(1/beta_H) = alpha^-H`, so `pstar_z(y) = pi_z(y) / (2 - alpha^H)` off the path and
-    `pstar_z(z) = 1 / (2 - alpha^H)` (KL3's closed form; `is_tilted_path_law` checks this
-    against the general sympy definition)."""
-    g = family.generator(path)
-    Z = 2 - family.alpha**family.horizon
-    law = {y: response_probability(g, y) / Z for y in family.paths()}
-    law[tuple(path)] = 1 / Z
-    return law
+OutputLaw = Mapping[tuple[Response, tuple[int, ...]], Fraction]
+"""`P(z, prefix)`: the joint law of the hidden path and the prefix of a pipeline's output
+`TiltedMixture`."""
 
-
-def is_tilted_path_law(family: HiddenPathFamily, path: Response) -> bool:
-    """GAP helper check: the rational closed form equals `tilted_law` of the definitions."""
-    b = calibrated_beta(family.alpha, family.horizon)
-    general = tilted_law(reference_law(family.generator(path)), path_reward(path), b)
-    fast = tilted_path_law(family, path)
-    return all(sympy.nsimplify(general[y] - as_expr(fast[y])) == 0 for y in general)
-
-
-def total_variation(p: Mapping[Response, Fraction], q: Mapping[Response, Fraction]) -> Fraction:
-    """`TV(p, q)` of two exact laws on responses."""
-    keys = set(p) | set(q)
-    return sum((abs(p.get(y, Fraction(0)) - q.get(y, Fraction(0))) for y in keys),
-               Fraction(0)) / 2
+Chain = list[tuple[str, "sympy.Float | Fraction"]]
 
 
 def kl_value(p: Mapping[Response, Fraction], q: Mapping[Response, Fraction]) -> sympy.Float:
-    """`KL(p || q)` to `DIGITS` digits."""
+    """KL1's `KL(p || q)` of two exact laws, to `DIGITS` digits."""
     expr = kl_divergence({y: as_expr(v) for y, v in p.items()},
                          {y: as_expr(v) for y, v in q.items()})
     return sympy.Float(expr.evalf(DIGITS), DIGITS)
@@ -90,48 +68,32 @@ def common_prefix_length(a: tuple[int, ...], b: tuple[int, ...]) -> int:
     return n
 
 
-def mixture_law(family: HiddenPathFamily, prefix: tuple[int, ...]) -> dict[Response, Fraction]:
-    """The uniform mixture of `pstar_{z'}` over the paths `z'` extending `prefix`."""
-    from genaccess.spec.prefix import all_responses
-
-    tails = list(all_responses(family.vocab_size, family.horizon - len(prefix)))
-    total: dict[Response, Fraction] = {}
-    for tail in tails:
-        for y, p in tilted_path_law(family, prefix + tail).items():
-            total[y] = total.get(y, Fraction(0)) + p / len(tails)
-    return total
-
-
-def compute_GAP_chain(family: HiddenPathFamily, queries: int,
-                      output_law: Mapping[tuple[Response, tuple[int, ...]], Fraction],
-                      ) -> list[tuple[str, sympy.Float | Fraction]]:
+def compute_GAP_chain(family: HiddenPathFamily, queries: int, output_law: OutputLaw) -> Chain:
     """GAP (a)'s chain divided by `beta`, for a learner whose output is the mixture policy
     of a prefix: `output_law[(z, prefix)] = P(z, prefix)` with `z` uniform.
 
     KL and TV against `pstar_z` depend on `(z, prefix)` only through `|prefix|` and the
     common prefix length of `z` and `prefix` (relabelling tokens below a node maps the family
     to itself); `GAP_symmetry` checks that exhaustively on small instances, and this
-    function computes one representative per shape."""
+    function computes one representative per shape. The law is first summed per shape, so
+    the one `DIGITS`-digit multiplication per shape is the only float arithmetic."""
     zero = tuple([0] * family.horizon)
-    shapes: dict[tuple[int, int], tuple[sympy.Float, Fraction, Fraction]] = {}
-
-    def shape_values(length: int, common: int) -> tuple[sympy.Float, Fraction, Fraction]:
-        if (length, common) not in shapes:
-            # Representative: z = 0^H; the prefix agrees on `common` tokens, then differs.
-            prefix = tuple(0 if t < common else 1 for t in range(length))
-            p, target = mixture_law(family, prefix), tilted_path_law(family, zero)
-            shapes[(length, common)] = (kl_value(p, target), total_variation(p, target),
-                                        p.get(zero, Fraction(0)))
-        return shapes[(length, common)]
-
+    by_shape: dict[tuple[int, int], Fraction] = {}
+    for (z, prefix), prob in output_law.items():
+        key = (len(prefix), common_prefix_length(z, prefix))
+        by_shape[key] = by_shape.get(key, Fraction(0)) + prob
+    target = tilted_path_law(family, zero)
     e_kl = sympy.Float(0, DIGITS)
     e_tv2 = e_tv = e_pz = Fraction(0)
-    for (z, prefix), prob in output_law.items():
-        kl, tv, pz = shape_values(len(prefix), common_prefix_length(z, prefix))
-        e_kl += sympy.Float(prob.numerator, DIGITS) / prob.denominator * kl
+    for (length, common), prob in sorted(by_shape.items()):
+        # Representative: z = 0^H; the prefix agrees on `common` tokens, then differs.
+        prefix = tuple(0 if t < common else 1 for t in range(length))
+        p = mixture_law(family, prefix)
+        tv = total_variation(p, target)
+        e_kl += sympy.Float(prob.numerator, DIGITS) / prob.denominator * kl_value(p, target)
         e_tv2 += prob * tv**2
         e_tv += prob * tv
-        e_pz += prob * pz
+        e_pz += prob * p.get(zero, Fraction(0))
     S_T = compute_HP1_success(family, queries)
     return [
         ("E[KL]", e_kl),
@@ -143,10 +105,7 @@ def compute_GAP_chain(family: HiddenPathFamily, queries: int,
     ]
 
 
-MARGIN = sympy.Float(10, DIGITS) ** -(DIGITS - 10)
-
-
-def is_GAP_chain(chain: list[tuple[str, sympy.Float | Fraction]]) -> bool:
+def is_GAP_chain(chain: Chain) -> bool:
     """GAP: each term of (a)'s chain is at least the next (the first comparison, KL against
     a rational, is decided at `DIGITS` digits with margin `MARGIN`)."""
     values = [v for _, v in chain]
@@ -156,3 +115,9 @@ def is_GAP_chain(chain: list[tuple[str, sympy.Float | Fraction]]) -> bool:
         return False
     rest = values[1:]
     return all(a >= b for a, b in itertools.pairwise(rest))
+
+
+def is_GAP_root_start_bound(e_kl: sympy.Expr | Fraction, family: HiddenPathFamily,
+                            queries: int) -> bool:
+    """GAP (a): `E_z[SubOpt] / beta_H >= 2 (1/2 - T alpha^(H-1) - 1/K)^2`."""
+    return bool(as_expr(e_kl) >= as_expr(gap_lower_bound(family, queries)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from genaccess.spec.access import AccessModel
+from genaccess.spec.access import OBSERVATION_TYPES, AccessModel
 from genaccess.spec.chance import exact_law
 from genaccess.spec.control import RootStart
 from genaccess.spec.generator import Generator
@@ -66,7 +66,18 @@ STEP_GARBLINGS: dict[str, StepGarbling] = {
     "top1": _top1,
     "full": _full,
 }
-"""The garbling map of each of THEORY.md's observation families, one step at a time."""
+"""The garbling map of each of R1's observation families (docs/theory.md, R1), one step at
+a time."""
+
+R1_FAMILIES = tuple(STEP_GARBLINGS)
+"""The observation families R1 is about: the canonical `full` and its four garblings."""
+
+
+def root_start_types(vocab_size: int) -> list[ObservationType]:
+    """R1's observation types for vocabulary size `K` (every `k` of top-k), in the order of
+    the registry (`genaccess.spec.access.OBSERVATION_TYPES`)."""
+    return [obs for cls in OBSERVATION_TYPES if cls.family in R1_FAMILIES
+            for obs in cls.instances(vocab_size)]
 
 
 def garble(
@@ -108,10 +119,15 @@ def is_R1_garbling(
     observation: ObservationType,
     queries: int = 1,
     step_garblings: dict[str, StepGarbling] = STEP_GARBLINGS,
+    canonical: dict[tuple[CanonicalObservation, ...], Fraction] | None = None,
 ) -> bool:
     """R1: the law of `queries` root-start `observation` answers equals the law of the
-    garbled canonical answers (`full` at every step)."""
-    canonical = root_start_law(generator, Full(), queries)
-    return pushforward(canonical, observation, step_garblings) == root_start_law(  # type: ignore[arg-type]
+    garbled canonical answers (`full` at every step). `canonical` is that canonical law,
+    `root_start_law(generator, Full(), queries)`, when the caller already has it (a check
+    over every observation type computes it once)."""
+    if canonical is None:
+        canonical = root_start_law(generator, Full(), queries)  # type: ignore[assignment]
+    assert canonical is not None
+    return pushforward(canonical, observation, step_garblings) == root_start_law(
         generator, observation, queries
     )

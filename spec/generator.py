@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 
@@ -159,20 +160,34 @@ def response_law(generator: Generator) -> dict[Response, Fraction]:
     }
 
 
+def reach_weights(generator: Generator) -> tuple[int, dict[tuple[int, ...], int]]:
+    """`(D, N)` with `rho(u) = N[u] / D^|u|` for every prefix and response `u`: the rows over
+    their common denominator `D`, and `N[u·a] = N[u] * D pi(a|u)`, the product defining
+    `rho` taken in integers (exact, without a fraction per step)."""
+    K, H = generator.vocab_size, generator.horizon
+    rows = {u: generator.next_token(u).probs for u in all_prefixes(K, H)}
+    D = math.lcm(*(p.denominator for row in rows.values() for p in row))
+    N: dict[tuple[int, ...], int] = {(): 1}
+    for u, row in rows.items():  # shortest first, so N[u] is known
+        for a, p in enumerate(row):
+            N[(*u, a)] = N[u] * p.numerator * (D // p.denominator)
+    return D, N
+
+
 def is_G1_distribution(generator: Generator) -> bool:
     """G1: `sum_y pi(y) = 1` and every `pi(y) >= 0`."""
-    law = response_law(generator)
-    return all(p >= 0 for p in law.values()) and sum(law.values(), Fraction(0)) == 1
+    D, N = reach_weights(generator)
+    H = generator.horizon
+    law = [N[y] for y in all_responses(generator.vocab_size, H)]
+    return all(n >= 0 for n in law) and sum(law) == D ** H
 
 
 def is_G1_reach_additive(generator: Generator) -> bool:
     """G1: `rho(u) = sum_a rho(u·a)` at every prefix `u`."""
+    D, N = reach_weights(generator)
     K = generator.vocab_size
-    return all(
-        reach_probability(generator, u)
-        == sum((reach_probability(generator, (*u, a)) for a in range(K)), Fraction(0))
-        for u in all_prefixes(K, generator.horizon)
-    )
+    return all(N[u] * D == sum(N[(*u, a)] for a in range(K))
+               for u in all_prefixes(K, generator.horizon))
 
 
 def is_G1(generator: Generator) -> bool:

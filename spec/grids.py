@@ -110,3 +110,26 @@ def subsets(prefixes: list[Prefix], max_size: int | None = None) -> Iterator[fro
     for size in range(top + 1):
         for combo in itertools.combinations(prefixes, size):
             yield frozenset(combo)
+
+
+def constant_generators(vocab_size: int, horizon: int) -> list[Generator]:
+    """The generators that use the same palette row at every prefix."""
+    return [Generator.from_table(vocab_size, horizon, {}, default=row)
+            for row in PALETTES[vocab_size]]
+
+
+ReachCase = tuple[str, list[Generator], int | None, tuple[int, ...]]
+"""(description, base generators, max |D| or None for every subset, query counts T)."""
+
+
+def r2_cases() -> list[ReachCase]:
+    """The bases and query counts of R2's exhaustive check (docs/theory.md, R2): every
+    subset `D` of prefixes is perturbed on each base (only `|D| <= 1` for K=3,H=3)."""
+    return [
+        (str(Grid(2, 1, "depth")), list(Grid(2, 1, "depth")), None, (1, 2, 3)),
+        (str(Grid(2, 2, "depth")), list(Grid(2, 2, "depth")), None, (1, 2, 3)),
+        (str(Grid(3, 1, "depth")), list(Grid(3, 1, "depth")), None, (1, 2, 3)),
+        (str(Grid(3, 2, "depth")), list(Grid(3, 2, "depth")), None, (1, 2)),
+        ("K=2,H=3 (3 constant-row generators)", constant_generators(2, 3), None, (1, 2)),
+        ("K=3,H=3 (3 constant-row generators)", constant_generators(3, 3), 1, (1, 2)),
+    ]

@@ -1,5 +1,6 @@
-"""KL-regularised outcome-reward post-training: the objective `J`, the tilted optimum
-`pstar`, `SubOpt`, KL and TV, exactly (sympy) on laws over `V^H`.
+"""KL1, KL2 (docs/theory.md, KL1 and KL2): KL-regularised outcome-reward post-training, the
+objective `J`, the tilted optimum `pstar`, `SubOpt` and KL, exactly (sympy) on laws over
+`V^H` (the total variation of exact laws is `genaccess.spec.reach.total_variation`).
 
 `J(p) = E_{y~p}[r(y)] - beta KL(p || pref)`, `pstar(y) = pref(y) exp(r(y)/beta) / Z`,
 `Z = E_pref[exp(r/beta)]`, `J* = beta ln Z`, `SubOpt(p) = J* - J(p)`.
@@ -11,6 +12,7 @@ exactly; with `beta_H = 1/(H ln(1/alpha))` in the hidden-path family every tilt
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from fractions import Fraction
 from typing import TypeVar
@@ -54,13 +56,6 @@ def kl_divergence(p: Law[Y], q: Law[Y]) -> sympy.Expr:
             return sympy.oo
         terms.append(px * sympy.log(px / qx))
     return sympy.Add(*terms)
-
-
-def total_variation(p: Law[Y], q: Law[Y]) -> sympy.Expr:
-    """`TV(p, q) = 1/2 sum_y |p(y) - q(y)|`."""
-    support = set(p) | set(q)
-    return sympy.Add(*(sympy.Abs(as_expr(p.get(y, 0)) - as_expr(q.get(y, 0)))
-                       for y in support)) / 2
 
 
 def partition_function(pref: Law[Y], reward: Callable[[Y], object], beta: object) -> sympy.Expr:
@@ -152,10 +147,19 @@ def is_zero(expr: sympy.Expr) -> bool:
 
     After `log(exp(c)) = c`, every `exp(c)` atom becomes a positive symbol and every
     logarithm is put in a canonical form (prime logarithms plus logs of monic polynomials).
-    The result is a rational function of symbols and log atoms; treating the atoms as
-    independent can only miss a zero, never invent one. If that route fails, sympy's
-    general `simplify` gets a try.
+    The result is a rational function of symbols and log atoms, zero when the numerator of
+    its one-fraction form expands to zero; treating the atoms as independent can only miss
+    a zero, never invent one. If that route fails, sympy's general `simplify` gets a try.
+
+    Answers are remembered per expression up to sign (a check often proves `x = 0` and
+    `-x = 0` of the same `x`, e.g. KL1's identity and `SubOpt = beta KL`).
     """
+    e = sympy.sympify(expr)
+    return _is_zero(-e if e.could_extract_minus_sign() else e)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_zero(expr: sympy.Expr) -> bool:
     expanded = sympy.expand_log(expr, force=True)
     exps = sorted(expanded.atoms(sympy.exp), key=sympy.default_sort_key)
     atoms = tuple(sympy.Dummy(f"t{i}", positive=True) for i in range(len(exps)))
@@ -165,7 +169,10 @@ def is_zero(expr: sympy.Expr) -> bool:
             isinstance(x, sympy.log) for x in e.args[0].atoms(sympy.Function)),
         lambda e: _canonical_log(e.args[0]),
     )
-    if sympy.cancel(sympy.together(sympy.expand(canonical))) == 0:
+    # One fraction over a common denominator is zero iff its numerator expands to zero:
+    # several times cheaper than cancelling the expanded sum term by term.
+    numerator, _denominator = sympy.fraction(sympy.together(canonical))
+    if sympy.expand(numerator) == 0:
         return True
     return bool(sympy.simplify(expanded) == 0)
 
@@ -180,20 +187,26 @@ def is_KL1_identity(p: Law[Y], pref: Law[Y], reward: Callable[[Y], object], beta
 
 
 DIGITS = 60
-"""Working precision for the one numeric comparison (Pinsker): sympy's `evalf` returns
-`DIGITS` correct digits, and every compared gap is required to exceed `10^-(DIGITS-10)`."""
+"""Working precision for the numeric comparisons (Pinsker, telling two laws apart): sympy's
+`evalf` returns `DIGITS` correct digits, and every compared gap must exceed `MARGIN`."""
+
+MARGIN = sympy.Float(10, DIGITS) ** -(DIGITS - 10)
 
 
 def is_KL1_pinsker(p: Law[Y], pref: Law[Y], reward: Callable[[Y], object], beta: object) -> bool:
     """KL1: `SubOpt(p) = beta KL(p || pstar) >= 2 beta TV(p, pstar)^2` (equality iff p = pstar)."""
     pstar = tilted_law(pref, reward, beta)
-    b = as_expr(beta)
-    if not is_zero(suboptimality(p, pref, reward, beta) - b * kl_divergence(p, pstar)):
+    kl = kl_divergence(p, pstar)
+    if not is_zero(suboptimality(p, pref, reward, beta) - as_expr(beta) * kl):
         return False
-    if all(is_zero(as_expr(p.get(y, 0)) - pstar[y]) for y in pstar):
-        return True
-    gap = (kl_divergence(p, pstar) - 2 * total_variation(p, pstar) ** 2).evalf(DIGITS)
-    return bool(gap > sympy.Float(10) ** -(DIGITS - 10))
+    diffs = [as_expr(p.get(y, 0)) - as_expr(pstar.get(y, 0)) for y in set(p) | set(pstar)]
+    gaps = [abs(d.evalf(DIGITS)) for d in diffs]
+    if all(g <= MARGIN for g in gaps) and all(is_zero(d) for d in diffs):
+        return True  # p = pstar: both sides are 0
+    # TV from the same `DIGITS`-digit differences: sympy's `Abs` of each would ask for
+    # their signs symbolically first, which costs more than the whole comparison.
+    tv = sympy.Add(*gaps) / 2
+    return bool(kl.evalf(DIGITS) - 2 * tv**2 > MARGIN)
 
 
 NextTokenRule = Callable[[Generator, Reward, object, Prefix], tuple[sympy.Expr, ...]]

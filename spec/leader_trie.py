@@ -1,5 +1,5 @@
-"""The leader-trie family LT(K, H, lambda) (THEORY.md section 5): tries, their generators,
-the LT1 margin, the LT2 per-node error, and the LT3 pairs.
+"""The leader-trie family LT(K, H, lambda) (docs/theory.md, LT1): tries, their generators,
+their enumeration, and the LT1 margin.
 
 A trie `T` is the prefix-closure of a nonempty set `Y` of full responses in `V^H`. Its
 internal nodes are its prefixes of length `< H`; the leader set of an internal `u` is
@@ -7,6 +7,9 @@ internal nodes are its prefixes of length `< H`; the leader set of an internal `
 `(1 - |L(u)| lambda) / (K - |L(u)|)` for every other token at an internal `u`; uniform at
 every other prefix. A trie is admissible only if every internal node has at most
 `floor(1/lambda)` leaders; `LeaderTrie` refuses any other.
+
+LT2's per-node classification lives in `genaccess.spec.leader_classification`, LT3's pairs
+and separation by queries in `genaccess.spec.separation`.
 
 >>> t = LeaderTrie(3, 2, "1/2", [(0, 0), (1, 0)])
 >>> internal_nodes(t)
@@ -19,56 +22,35 @@ every other prefix. A trie is admissible only if every internal node has at most
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from fractions import Fraction
 
 import attrs
-import mpmath  # type: ignore[import-untyped, unused-ignore]
-from mpmath import iv  # type: ignore[import-untyped, unused-ignore]
 
-from genaccess.spec.access import AccessModel
-from genaccess.spec.chance import Chooser, exact_law
-from genaccess.spec.control import ArbitraryPrefix, LocalReset, RootStart
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.generator import Generator
-from genaccess.spec.local_reset import built_by
-from genaccess.spec.numbers import to_fraction
-from genaccess.spec.observation import ObservationType, Report
-from genaccess.spec.oracle import Oracle
+from genaccess.spec.generator import Generator, TableRule
+from genaccess.spec.numbers import int_at_least, to_lambda
 from genaccess.spec.prefix import Prefix, Response, all_prefixes, check_tokens
-from genaccess.spec.transcript import QueryRecord
 
 __all__ = [
     "LeaderTrie",
     "all_leader_tries",
-    "answer_law",
-    "bfs_success_probability",
     "compute_gamma",
-    "compute_samples_per_node",
     "compute_theta",
     "count_leader_tries",
-    "find_separating_query",
     "internal_nodes",
     "is_LT1_margin",
     "is_LT1_margin_row",
-    "is_LT2_samples_sufficient",
-    "is_LT3_top1_agreement",
-    "is_at_most_exp",
     "leader_set",
     "leader_sets",
     "leader_trie_generator",
     "max_leaders",
     "next_token_distribution",
-    "node_correct_probability",
-    "node_misclassification_probability",
     "non_leader_probability",
-    "root_test_errors",
-    "top1_pair",
-    "topk_pair",
     "trie_nodes",
 ]
 
@@ -76,21 +58,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Validation
 # ---------------------------------------------------------------------------------------------
-
-def _check_vocab(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 3:
-        raise InvalidDefinition("vocab_size", "the leader-trie family needs an integer K >= 3",
-                                value)
-
-
-def _check_horizon(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidDefinition("horizon", "H must be an integer >= 1", value)
-
-
-def _to_lambda(value: object) -> Fraction:
-    return to_fraction(value, "lambda")
-
 
 def _check_lambda(instance: LeaderTrie, attribute: attrs.Attribute[Fraction],
                   value: Fraction) -> None:
@@ -124,15 +91,27 @@ def _check_responses(instance: LeaderTrie, attribute: attrs.Attribute[tuple[Resp
             raise InvalidDefinition(f"responses[{i}]",
                                     f"a response has length exactly H = {H}", y)
     cap = max_leaders(instance.lam)
-    nodes = _closure(value)
-    for u in sorted(v for v in nodes if len(v) < H):
-        leaders = sorted(a for a in range(K) if (*u, a) in nodes)
-        if len(leaders) > cap:
-            raise InvalidDefinition(
-                "responses",
-                f"inadmissible trie: internal node {u} has {len(leaders)} leaders {leaders}, "
-                f"more than floor(1/lambda) = {cap} for lambda = {instance.lam}",
-            )
+    sets = _leader_sets(value, H)
+    if max(map(len, sets.values())) > cap:
+        for u in sorted(sets, key=lambda v: (len(v), v)):
+            if len(sets[u]) > cap:
+                raise InvalidDefinition(
+                    "responses",
+                    f"inadmissible trie: internal node {u} has {len(sets[u])} leaders "
+                    f"{sorted(sets[u])}, more than floor(1/lambda) = {cap} for lambda = "
+                    f"{instance.lam}",
+                )
+    # `LeaderTrie._sets` is a cached property of exactly these sets: fill it now.
+    object.__setattr__(instance, "_sets", sets)
+
+
+def _leader_sets(responses: Iterable[Sequence[int]], horizon: int
+                 ) -> dict[Prefix, frozenset[int]]:
+    found: dict[Prefix, set[int]] = {}
+    for y in responses:
+        for t in range(horizon):
+            found.setdefault(tuple(y[:t]), set()).add(y[t])
+    return {u: frozenset(leaders) for u, leaders in found.items()}
 
 
 def _closure(responses: Iterable[Sequence[int]]) -> frozenset[Prefix]:
@@ -141,7 +120,7 @@ def _closure(responses: Iterable[Sequence[int]]) -> frozenset[Prefix]:
 
 @attrs.frozen
 class LeaderTrie:
-    """An admissible trie of LT(K, H, lambda): the prefix-closure of `responses`.
+    """LT1: an admissible trie of LT(K, H, lambda), the prefix-closure of `responses`.
 
     Refused with `InvalidDefinition` (naming the field and the rule): `K < 3`, `H < 1`,
     `lambda` outside `(1/K, 1/2]`, an empty response set, a response of the wrong length or
@@ -154,9 +133,9 @@ class LeaderTrie:
     genaccess.spec.errors.InvalidDefinition: responses: inadmissible trie: internal node () ...
     """
 
-    vocab_size: int = attrs.field(validator=_check_vocab)
-    horizon: int = attrs.field(validator=_check_horizon)
-    lam: Fraction = attrs.field(converter=_to_lambda, validator=_check_lambda)
+    vocab_size: int = attrs.field(validator=int_at_least(3))
+    horizon: int = attrs.field(validator=int_at_least(1))
+    lam: Fraction = attrs.field(converter=to_lambda, validator=_check_lambda)
     responses: tuple[Response, ...] = attrs.field(converter=_to_responses,
                                                   validator=_check_responses)
 
@@ -165,6 +144,11 @@ class LeaderTrie:
                     path: Sequence[int]) -> LeaderTrie:
         """The one-response trie `closure({z})`: the hidden path `z` with `alpha = lambda`."""
         return cls(vocab_size, horizon, lam, [tuple(path)])
+
+    @functools.cached_property
+    def _sets(self) -> dict[Prefix, frozenset[int]]:
+        # Computed once per trie: the generator and the LT1 margin both need it.
+        return _leader_sets(self.responses, self.horizon)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,20 +179,16 @@ def leader_set(trie: LeaderTrie, prefix: Prefix) -> frozenset[int]:
 
 def leader_sets(trie: LeaderTrie) -> dict[Prefix, frozenset[int]]:
     """`{u: L(u)}` for every internal node `u` (each has at least one leader)."""
-    found: dict[Prefix, set[int]] = {}
-    for y in trie.responses:
-        for t in range(trie.horizon):
-            found.setdefault(y[:t], set()).add(y[t])
-    return {u: frozenset(leaders) for u, leaders in found.items()}
+    return dict(trie._sets)
 
 
 def compute_theta(vocab_size: int, lam: Fraction) -> Fraction:
-    """LT1's threshold `theta = (lambda + 1/K) / 2`."""
+    """LT1: the threshold `theta = (lambda + 1/K) / 2`."""
     return (lam + Fraction(1, vocab_size)) / 2
 
 
 def compute_gamma(vocab_size: int, lam: Fraction) -> Fraction:
-    """LT1's margin `gamma = (lambda - 1/K) / 2`."""
+    """LT1: the margin `gamma = (lambda - 1/K) / 2`."""
     return (lam - Fraction(1, vocab_size)) / 2
 
 
@@ -217,11 +197,33 @@ def non_leader_probability(vocab_size: int, lam: Fraction, leaders: int) -> Frac
     return (1 - leaders * lam) / (vocab_size - leaders)
 
 
+class _Rows(dict[frozenset[int], Distribution]):
+    """The rows of one (K, lambda), one shared immutable `Distribution` per leader set,
+    built on first use: exhaustive checks build tens of thousands of tries whose rows are
+    drawn from a handful of distinct ones."""
+
+    def __init__(self, vocab_size: int, lam: Fraction) -> None:
+        super().__init__()
+        self.vocab_size, self.lam = vocab_size, lam
+
+    def __missing__(self, leaders: frozenset[int]) -> Distribution:
+        K, lam = self.vocab_size, self.lam
+        if not leaders:
+            row = Distribution.uniform(K)
+        else:
+            other = non_leader_probability(K, lam, len(leaders))
+            row = Distribution(tuple(lam if a in leaders else other for a in range(K)))
+        self[leaders] = row
+        return row
+
+
+@functools.lru_cache(maxsize=64)
+def _rows(vocab_size: int, lam: Fraction) -> _Rows:
+    return _Rows(vocab_size, lam)
+
+
 def _row(vocab_size: int, lam: Fraction, leaders: frozenset[int]) -> Distribution:
-    if not leaders:
-        return Distribution.uniform(vocab_size)
-    other = non_leader_probability(vocab_size, lam, len(leaders))
-    return Distribution(tuple(lam if a in leaders else other for a in range(vocab_size)))
+    return _rows(vocab_size, lam)[leaders]
 
 
 def next_token_distribution(trie: LeaderTrie, prefix: Prefix) -> Distribution:
@@ -232,12 +234,17 @@ def next_token_distribution(trie: LeaderTrie, prefix: Prefix) -> Distribution:
 
 def leader_trie_generator(trie: LeaderTrie) -> Generator:
     """The generator `pi_T` (a table on the internal nodes, uniform elsewhere)."""
-    sets = leader_sets(trie)
-    rows = {leaders: _row(trie.vocab_size, trie.lam, leaders) for leaders in set(sets.values())}
-    table = {u: rows[leaders] for u, leaders in sets.items()}
-    return Generator.from_table(trie.vocab_size, trie.horizon, table,
-                                default=Distribution.uniform(trie.vocab_size))
+    rows = _rows(trie.vocab_size, trie.lam)
+    table = {u: rows[leaders] for u, leaders in trie._sets.items()}
+    # Every key is a validated node of the trie and every row a validated `Distribution`
+    # with K entries, so the table needs no second validation (`Generator.from_table`).
+    return Generator.from_rule(trie.vocab_size, trie.horizon,
+                               TableRule(table, rows[frozenset()]))
 
+
+# ---------------------------------------------------------------------------------------------
+# Enumeration
+# ---------------------------------------------------------------------------------------------
 
 def all_leader_tries(vocab_size: int, horizon: int, lam: object) -> Iterator[LeaderTrie]:
     """Every admissible trie of LT(K, H, lambda) (the exhaustive checks' domain)."""
@@ -258,7 +265,15 @@ def all_leader_tries(vocab_size: int, horizon: int, lam: object) -> Iterator[Lea
         return found
 
     for responses in subtrees(horizon):
-        yield LeaderTrie(vocab_size, horizon, probe.lam, responses)
+        # Admissible by construction (at most `cap` leaders per node; sorted, distinct
+        # responses of length H over 0..K-1), so the validators are skipped: they would
+        # dominate an exhaustive run. `test_count_of_tries_matches_enumeration` checks the
+        # enumeration against `LeaderTrie` and the count.
+        trie = object.__new__(LeaderTrie)
+        for name, value in (("vocab_size", vocab_size), ("horizon", horizon),
+                            ("lam", probe.lam), ("responses", responses)):
+            object.__setattr__(trie, name, value)
+        yield trie
 
 
 def count_leader_tries(vocab_size: int, horizon: int, lam: Fraction) -> int:
@@ -287,236 +302,39 @@ def is_LT1_margin_row(vocab_size: int, lam: Fraction, leaders: int) -> bool:
             and lam >= theta + gamma and other <= theta - gamma)
 
 
+@functools.lru_cache(maxsize=64)
+def _margin_bounds(vocab_size: int, lam: Fraction) -> tuple[Fraction, Fraction]:
+    theta, gamma = compute_theta(vocab_size, lam), compute_gamma(vocab_size, lam)
+    return theta + gamma, theta - gamma
+
+
 def is_LT1_margin(trie: LeaderTrie) -> bool:
     """LT1: under `pi_T`, at every prefix, leaders have probability `>= theta + gamma` and
     every other token `<= theta - gamma`."""
-    K, lam = trie.vocab_size, trie.lam
-    theta, gamma = compute_theta(K, lam), compute_gamma(K, lam)
-    leader_floor, other_ceiling = theta + gamma, theta - gamma
+    K = trie.vocab_size
+    leader_floor, other_ceiling = _margin_bounds(K, trie.lam)
+    sets = trie._sets
     generator = leader_trie_generator(trie)
-    sets = leader_sets(trie)
+    decided = _DECIDED.setdefault((leader_floor, other_ceiling), {})
+    if len(decided) > _DECIDED_MAX:
+        decided.clear()
+    none: frozenset[int] = frozenset()
     for u in all_prefixes(K, trie.horizon):
         row = generator.next_token(u)
-        leaders = sets.get(u, frozenset())
-        for a, p in enumerate(row):
-            if (p < leader_floor) if a in leaders else (p > other_ceiling):
-                return False
+        leaders = sets.get(u, none)
+        entry = decided.get((id(row), leaders))
+        if entry is None or entry[0] is not row:
+            verdict = all((p >= leader_floor) if a in leaders else (p <= other_ceiling)
+                          for a, p in enumerate(row))
+            decided[(id(row), leaders)] = entry = (row, verdict)
+        if not entry[1]:
+            return False
     return True
 
 
-# ---------------------------------------------------------------------------------------------
-# LT2: the per-node classification error and the choice of m
-# ---------------------------------------------------------------------------------------------
-
-def compute_samples_per_node(vocab_size: int, lam: Fraction, cap: int, delta: Fraction) -> int:
-    """LT2's `m = ceil(ln(2 S K / delta) / (2 gamma^2))`, the smallest integer `m` with
-    `K exp(-2 m gamma^2) <= delta / (2 S)` (Hoeffding per token, union over `K` tokens).
-
-    Computed in floating point; the LT2 checks confirm the inequality exactly (sympy).
-    """
-    if not 0 < delta < 1:
-        raise InvalidDefinition("delta", "must lie in (0, 1)", str(delta))
-    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-        raise InvalidDefinition("S", "the cap on processed prefixes must be an integer >= 1",
-                                cap)
-    gamma = compute_gamma(vocab_size, lam)
-    return max(1, math.ceil(math.log(2 * cap * vocab_size / float(delta))
-                            / (2 * float(gamma) ** 2)))
-
-
-def is_at_most_exp(value: Fraction, exponent: Fraction, max_bits: int = 4096) -> bool:
-    """Whether `value <= exp(exponent)`, decided rigorously: `exp` is enclosed in an
-    `mpmath.iv` interval whose precision doubles until it lies on one side of `value`."""
-    bits = 64
-    saved = iv.prec
-    try:
-        while bits <= max_bits:
-            iv.prec = bits
-            enclosure = iv.exp(iv.mpf(exponent.numerator) / exponent.denominator)
-            low, high = (Fraction(*mpmath.libmp.to_rational(end)) for end in enclosure._mpi_)
-            if value <= low:
-                return True
-            if value > high:
-                return False
-            bits *= 2
-    finally:
-        iv.prec = saved
-    raise ArithmeticError(f"cannot compare {value} with exp({exponent}) at {max_bits} bits")
-
-
-def is_LT2_samples_sufficient(vocab_size: int, lam: Fraction, cap: int, delta: Fraction,
-                              samples: int) -> bool:
-    """LT2: `m` samples per node meet the Hoeffding requirement
-    `K exp(-2 m gamma^2) <= delta / (2 S)`, i.e. `m >= ln(2 S K / delta) / (2 gamma^2)`."""
-    gamma = compute_gamma(vocab_size, lam)
-    return is_at_most_exp(Fraction(vocab_size) * 2 * cap / Fraction(delta),
-                          2 * samples * gamma**2)
-
-
-def _node_rows(vocab_size: int, lam: Fraction, leaders: int) -> tuple[list[int], int]:
-    """Integer weights (leaders first) and their common denominator for a node's row."""
-    other = non_leader_probability(vocab_size, lam, leaders) if leaders < vocab_size else 0
-    probs = [lam] * leaders + [Fraction(other)] * (vocab_size - leaders)
-    denominator = math.lcm(*(p.denominator for p in probs))
-    return [int(p * denominator) for p in probs], denominator
-
-
-def node_correct_probability(vocab_size: int, lam: Fraction, leaders: int, samples: int
-                             ) -> Fraction:
-    """LT2: the exact chance that `m` samples at a node with `leaders` leaders are classified
-    right: every leader's count `>= theta m` and every other token's count `< theta m`.
-
-    The multinomial sum over count vectors, by a dynamic programme over tokens in integers:
-    `f_j(n) = sum (n! / prod n_i!) prod w_i^{n_i}` over counts of the first `j` tokens.
-    """
-    theta = compute_theta(vocab_size, lam)
-    threshold = math.ceil(theta * samples)  # count >= theta m  <=>  count >= threshold
-    weights, denominator = _node_rows(vocab_size, lam, leaders)
-    table = {0: 1}
-    for index, w in enumerate(weights):
-        allowed = range(threshold, samples + 1) if index < leaders else range(
-            0, min(threshold, samples + 1))
-        nxt: dict[int, int] = {}
-        for n, ways in table.items():
-            for k in allowed:
-                if n + k > samples:
-                    break
-                nxt[n + k] = nxt.get(n + k, 0) + ways * math.comb(n + k, k) * w**k
-        table = nxt
-    return Fraction(table.get(samples, 0), denominator**samples)
-
-
-def node_misclassification_probability(vocab_size: int, lam: Fraction, leaders: int,
-                                       samples: int) -> Fraction:
-    """LT2: `1 - node_correct_probability`, the per-node misclassification chance."""
-    return 1 - node_correct_probability(vocab_size, lam, leaders, samples)
-
-
-def bfs_success_probability(trie: LeaderTrie, samples: int, cap: int) -> Fraction:
-    """LT2: the exact chance that the BFS learner returns `T`: every internal node is
-    classified right (then exactly the internal nodes are processed), and they fit the cap.
-    One factor per internal node, which depends only on its leader count."""
-    counts = Counter(len(leaders) for leaders in leader_sets(trie).values())
-    if sum(counts.values()) > cap:
-        return Fraction(0)
-    p = Fraction(1)
-    for leaders, nodes in sorted(counts.items()):
-        p *= node_correct_probability(trie.vocab_size, trie.lam, leaders, samples) ** nodes
-    return p
-
-
-# ---------------------------------------------------------------------------------------------
-# LT3: the pairs, the root test, and separation by queries
-# ---------------------------------------------------------------------------------------------
-
-def top1_pair(vocab_size: int, horizon: int, lam: object) -> tuple[LeaderTrie, LeaderTrie]:
-    """LT3's pair: `T1 = closure{0^H}`, `T2 = closure{0^H, 1·0^(H-1)}` (needs `H >= 2`)."""
-    if isinstance(horizon, int) and not isinstance(horizon, bool) and horizon < 2:
-        raise InvalidDefinition("horizon", "the LT3 pair needs H >= 2", horizon)
-    zeros = (0,) * horizon
-    first = LeaderTrie(vocab_size, horizon, lam, [zeros])
-    return first, LeaderTrie(vocab_size, horizon, lam, [zeros, (1, *zeros[1:])])
-
-
-def topk_pair(vocab_size: int, horizon: int, lam: object, k: int
-              ) -> tuple[LeaderTrie, LeaderTrie]:
-    """LT3's top-k boundary pair: `T1 = closure{a·0^(H-1) : a < k}` and
-    `T2 = closure{a·0^(H-1) : a <= k}`; needs `k >= 1`, `K >= k+2`, `lambda <= 1/(k+1)`,
-    `H >= 2`."""
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InvalidDefinition("k", "the top-k pair needs an integer k >= 1", k)
-    if isinstance(vocab_size, int) and vocab_size < k + 2:
-        raise InvalidDefinition("vocab_size", f"the top-k pair needs K >= k+2 = {k + 2}",
-                                vocab_size)
-    if isinstance(horizon, int) and not isinstance(horizon, bool) and horizon < 2:
-        raise InvalidDefinition("horizon", "the top-k pair needs H >= 2", horizon)
-    value = to_fraction(lam, "lambda")
-    if value > Fraction(1, k + 1):
-        raise InvalidDefinition("lambda", f"the top-k pair needs lambda <= 1/(k+1) = 1/{k + 1}",
-                                str(value))
-    tail = (0,) * (horizon - 1)
-    first = LeaderTrie(vocab_size, horizon, value, [(a, *tail) for a in range(k)])
-    return first, LeaderTrie(vocab_size, horizon, value, [(a, *tail) for a in range(k + 1)])
-
-
-def is_LT3_top1_agreement(first: LeaderTrie, second: LeaderTrie) -> bool:
-    """LT3: the two tries' greedy (top-1, token only) answers agree at every prefix."""
-    if (first.vocab_size, first.horizon) != (second.vocab_size, second.horizon):
-        return False
-    g1, g2 = leader_trie_generator(first), leader_trie_generator(second)
-    return all(g1.next_token(u).argmax() == g2.next_token(u).argmax()
-               for u in all_prefixes(first.vocab_size, first.horizon))
-
-
-def _binomial_tail(samples: int, p: Fraction, at_least: int) -> Fraction:
-    return sum((math.comb(samples, j) * p**j * (1 - p) ** (samples - j)
-                for j in range(max(at_least, 0), samples + 1)), Fraction(0))
-
-
-def root_test_errors(vocab_size: int, lam: Fraction, samples: int
-                     ) -> tuple[Fraction, Fraction]:
-    """LT3: the exact errors of "decide T2 iff token 1's frequency among `m` root samples is
-    `>= theta`" on the top-1 pair: `(P_T1(decide T2), P_T2(decide T1))`."""
-    theta = compute_theta(vocab_size, lam)
-    threshold = math.ceil(theta * samples)
-    off = non_leader_probability(vocab_size, lam, 1)  # token 1 at the root of T1
-    return _binomial_tail(samples, off, threshold), 1 - _binomial_tail(samples, lam, threshold)
-
-
-Answer = tuple[Report, ...]
-
-
-def answer_law(generator: Generator, observation: ObservationType, prefix: Prefix,
-               length: int) -> dict[Answer, Fraction]:
-    """The exact law of the reports of one query `(prefix, length)`, computed by running the
-    real oracle (arbitrary-prefix control, so any query is answered) under `exact_law`."""
-    access = AccessModel(ArbitraryPrefix(), observation)
-
-    def experiment(chooser: Chooser) -> Answer:
-        return Oracle(generator, access, rng=chooser).query(prefix, length)
-
-    return exact_law(experiment)
-
-
-def find_separating_query(first: Generator, second: Generator, access: AccessModel,
-                          lengths: Sequence[int] | None = None) -> tuple[Prefix, int] | None:
-    """A query `(u, L)` the access model can ever make whose answer law differs between the
-    two generators, or `None` when there is none.
-
-    `None` means no learner, adaptive or randomised, with any number of queries, separates
-    them: by induction on the transcript, if every query admissible after equal transcripts
-    has the same answer law, every transcript has the same law. Admissible queries are
-    enumerated exactly: root-start makes `((), H)` only; arbitrary-prefix any prefix;
-    local-reset any prefix in the built closure (the union of the built sets of every
-    answer, a fixpoint). `lengths` restricts continuation lengths (e.g. `(1,)` for
-    one-token chosen-prefix queries); the default is every valid length.
-    """
-    H, K = first.horizon, first.vocab_size
-    if (second.vocab_size, second.horizon) != (K, H):
-        raise InvalidDefinition("second", "must have the same K and H as first",
-                                (second.vocab_size, second.horizon))
-    control = access.control
-    if isinstance(control, RootStart):
-        frontier: list[Prefix] = [()]
-    elif isinstance(control, LocalReset):
-        frontier = [()]
-    else:
-        frontier = list(all_prefixes(K, H))
-    seen = set(frontier)
-    while frontier:
-        u = frontier.pop(0)
-        valid = range(1, H - len(u) + 1)
-        for length in valid:
-            if lengths is not None and length not in lengths:
-                continue
-            if control.refusal(u, length, H, frozenset(seen)) is not None:
-                continue
-            law = answer_law(first, access.observation, u, length)
-            if law != answer_law(second, access.observation, u, length):
-                return u, length
-            if isinstance(control, LocalReset):
-                for reports in law:
-                    for v in sorted(built_by(QueryRecord(u, length, reports), H) - seen):
-                        seen.add(v)
-                        frontier.append(v)
-    return None
+_DECIDED: dict[tuple[Fraction, Fraction],
+               dict[tuple[int, frozenset[int]], tuple[Distribution, bool]]] = {}
+"""LT1 verdicts per bounds, then per (row object, leader set): the generator hands out one
+shared row per leader set, so an exhaustive run compares each distinct row once. Each entry
+holds its row, so the id in its key cannot be reused while the entry exists."""
+_DECIDED_MAX = 1 << 12

@@ -5,8 +5,8 @@ continuation passed through and `v·a` for every token `a` revealed at each such
 A prefix is built only when the transcript lets the learner name it: after a hidden step
 (`topk`, `top1` do not show the sampled token) the later prefixes are unknown to the learner,
 so nothing at or after them is built. For `sample`, `logprob` and `full` this is exactly
-THEORY.md's rule; for `topk`/`top1` it keeps the refusal of an unbuilt prefix from leaking
-which hidden prefix a continuation went through.
+the rule of docs/theory.md, LR; for `topk`/`top1` it keeps the refusal of an unbuilt prefix
+from leaking which hidden prefix a continuation went through.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ NOISY1 (the project's formalisation, not a claim of the paper):
   `(1-eta) Delta`; so CPS-Path on noisy samples succeeds with exactly `prod_t q_eta(z_t)`
   and `m = ceil(2 / ((1-eta) Delta)^2 * ln(H (K-1) / delta))` samples per stage suffice.
 
-This module holds the observation type and the channel; NOISY1's predicates and checks are in
-`genaccess.spec.claims.noisy1` (they use the oracle, which this module must not import: the
-type is registered in `genaccess.spec.access`, which the oracle imports).
+This module holds the observation type and the channel (the oracle imports it, through
+`genaccess.spec.access`, so it must not import the oracle); NOISY1's predicates are in
+`genaccess.spec.noisy_garbling` (i) and `genaccess.spec.noisy_path` (ii).
 """
 
 from __future__ import annotations
@@ -45,13 +45,12 @@ from genaccess.spec.observation import ObservationType, Outcome, Report
 # The observation type
 
 
-def _to_eta(value: object) -> Fraction:
-    return to_fraction(value, "eta")
-
-
-def _check_eta(instance: object, attribute: attrs.Attribute[Fraction], value: Fraction) -> None:
-    if not 0 <= value <= 1:
-        raise InvalidDefinition("eta", "the noise level must be in [0, 1]", str(value))
+def to_eta(value: object) -> Fraction:
+    """`value` as a noise level in `[0, 1]` (`InvalidDefinition` naming `eta` otherwise)."""
+    eta = to_fraction(value, "eta")
+    if not 0 <= eta <= 1:
+        raise InvalidDefinition("eta", "the noise level must be in [0, 1]", str(eta))
+    return eta
 
 
 @attrs.frozen
@@ -79,7 +78,7 @@ class NoisySample(ObservationType):
     True
     """
 
-    eta: Fraction = attrs.field(converter=_to_eta, validator=_check_eta)
+    eta: Fraction = attrs.field(converter=to_eta)
     family: ClassVar[str] = "noisy-sample"
 
     @property
@@ -93,13 +92,19 @@ class NoisySample(ObservationType):
     def outcomes(self, dist: Distribution) -> Iterator[Outcome]:
         """Atoms `(a, shown b, pi(a) * ((1-eta) [a = b] + eta / K))` of positive weight."""
         K = dist.vocab_size
+        spread = self.eta / K  # the chance of showing a given token by noise
+        kept = 1 - self.eta + spread
+        reports = [NoisySampleReport(b) for b in range(K)]
         for a, p in enumerate(dist):
-            if p == 0:
+            if not p:
                 continue
+            shown_kept = p * kept  # > 0: kept >= 1/K
+            if not spread:
+                yield a, reports[a], shown_kept
+                continue
+            shown_other = p * spread
             for b in range(K):
-                weight = p * ((1 - self.eta) * (a == b) + self.eta / K)
-                if weight > 0:
-                    yield a, NoisySampleReport(b), weight
+                yield a, reports[b], shown_kept if a == b else shown_other
 
     @classmethod
     def instances(cls, vocab_size: int) -> tuple[ObservationType, ...]:
@@ -114,16 +119,6 @@ class NoisySample(ObservationType):
     def parse(cls, text: str) -> ObservationType | None:
         match = re.fullmatch(r"noisy-sample\((\d+(?:/\d+)?)\)", text)
         return cls(match.group(1)) if match else None
-
-
-
-
-def to_eta(value: object) -> Fraction:
-    """`value` as a noise level in `[0, 1]` (`InvalidDefinition` naming `eta` otherwise)."""
-    eta = _to_eta(value)
-    if not 0 <= eta <= 1:
-        raise InvalidDefinition("eta", "the noise level must be in [0, 1]", str(eta))
-    return eta
 
 
 def compute_channel(eta: object, vocab_size: int, token: int) -> dict[int, Fraction]:

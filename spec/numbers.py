@@ -57,12 +57,17 @@ def to_int(value: object, field: str) -> int:
 Validator = Callable[[object, "attrs.Attribute[Any]", Any], None]
 
 
+def check_int_at_least(value: object, minimum: int, field: str) -> int:
+    """`value` as an `int` (not a bool) `>= minimum`, or `InvalidDefinition` naming `field`."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidDefinition(field, f"must be an integer >= {minimum}", value)
+    return value
+
+
 def int_at_least(minimum: int, field: str | None = None) -> Validator:
     """Validator: an `int` (not a bool) `>= minimum`."""
     def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise InvalidDefinition(field or attribute.name,
-                                    f"must be an integer >= {minimum}", value)
+        check_int_at_least(value, minimum, field or attribute.name)
     return check
 
 
@@ -75,11 +80,27 @@ def int_between(low: int, high: int, field: str | None = None) -> Validator:
     return check
 
 
-def fraction_converter(field: str) -> Callable[[object], Fraction]:
-    """Converter: `to_fraction(value, field)`."""
-    def convert(value: object) -> Fraction:
-        return to_fraction(value, field)
-    return convert
+# Named converters for the fraction fields the definitions share: module-level functions,
+# because the attrs mypy plugin reads a converter's type only from a named function.
+
+def to_alpha(value: object) -> Fraction:
+    """Converter: `to_fraction(value, "alpha")`."""
+    return to_fraction(value, "alpha")
+
+
+def to_lambda(value: object) -> Fraction:
+    """Converter: `to_fraction(value, "lambda")`."""
+    return to_fraction(value, "lambda")
+
+
+def to_delta(value: object) -> Fraction:
+    """Converter: `to_fraction(value, "delta")`."""
+    return to_fraction(value, "delta")
+
+
+def to_level(value: object) -> Fraction:
+    """Converter: `to_fraction(value, "level")`."""
+    return to_fraction(value, "level")
 
 
 def in_open_unit_interval(field: str | None = None) -> Validator:

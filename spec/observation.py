@@ -30,6 +30,7 @@ import attrs
 from genaccess.spec.chance import Chooser
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.numbers import int_at_least
 
 
 class Report(ABC):
@@ -47,7 +48,9 @@ class Report(ABC):
 
 
 @attrs.frozen
-class SampleReport(Report):
+class _SampledReport(Report):
+    """A report that shows the sampled token, so the continuation is known (LR)."""
+
     sampled: int
 
     @property
@@ -60,19 +63,15 @@ class SampleReport(Report):
 
 
 @attrs.frozen
-class LogprobReport(Report):
+class SampleReport(_SampledReport):
+    """The sampled token only."""
+
+
+@attrs.frozen
+class LogprobReport(_SampledReport):
     """The sampled token with its exact probability (its log is a bijection of it)."""
 
-    sampled: int
     prob: Fraction
-
-    @property
-    def token(self) -> int | None:
-        return self.sampled
-
-    @property
-    def revealed(self) -> frozenset[int]:
-        return frozenset((self.sampled,))
 
 
 @attrs.frozen
@@ -106,15 +105,10 @@ class Top1Report(Report):
 
 
 @attrs.frozen
-class FullReport(Report):
+class FullReport(_SampledReport):
     """The sampled token and the whole next-token distribution (equivalently, logits)."""
 
-    sampled: int
     dist: Distribution
-
-    @property
-    def token(self) -> int | None:
-        return self.sampled
 
     @property
     def revealed(self) -> frozenset[int]:
@@ -192,16 +186,11 @@ class Logprob(ObservationType):
         return LogprobReport(token, dist[token])
 
 
-def _positive_int(instance: object, attribute: attrs.Attribute[int], k: int) -> None:
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InvalidDefinition("k", "top-k needs an integer k >= 1", k)
-
-
 @attrs.frozen
 class TopK(ObservationType):
     """`topk(k)`: the `k` most likely tokens with probabilities, ties to the lower index."""
 
-    k: int = attrs.field(validator=_positive_int)
+    k: int = attrs.field(validator=int_at_least(1))
     family: ClassVar[str] = "topk"
 
     @property

@@ -133,7 +133,7 @@ class Oracle:
         u = self._vet(prefix, length)
         observation = self.access.observation
         reports: list[Report] = []
-        meter = forward_tokens_of(self.__generator)
+        meter = forward_tokens_of(self.__generator) if self.__forward is not None else None
         visited = u
         for _ in range(length):
             token, report = observation.step(self.__generator.next_token(visited), self.__chooser)

@@ -27,21 +27,23 @@ Consequences, for every base generator:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
+from genaccess.spec.cps_success import compute_plurality_win_probability
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.generator import Generator, forward_tokens_of
 from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.numbers import to_fraction
+from genaccess.spec.numbers import to_alpha
 from genaccess.spec.prefix import Prefix, Response, all_prefixes, check_response
 
 
 def _to_alpha(value: object) -> Fraction:
-    alpha = to_fraction(value, "alpha")
+    alpha = to_alpha(value)
     if not Fraction(1, 2) < alpha < 1:
         raise InvalidDefinition("alpha", "the planted tilt must be strictly between 1/2 and 1",
                                 str(alpha))
@@ -95,6 +97,21 @@ def planted_generator(base: Generator, path: object, alpha: object) -> Generator
     return Generator.from_rule(base.vocab_size, base.horizon, rule)
 
 
+def extreme_stages(vocab_size: int) -> list[Distribution]:
+    """PLANTED1's worst base stages: the point masses (they make the planted margin
+    smallest) and the uniform stage."""
+    return [Distribution.point(vocab_size, b) for b in range(vocab_size)] + [
+        Distribution.uniform(vocab_size)]
+
+
+def extreme_bases(vocab_size: int, horizon: int) -> list[Generator]:
+    """Every table generator whose stage at each prefix is an extreme stage."""
+    prefixes = list(all_prefixes(vocab_size, horizon))
+    stages = extreme_stages(vocab_size)
+    return [Generator.from_table(vocab_size, horizon, dict(zip(prefixes, choice, strict=True)))
+            for choice in itertools.product(stages, repeat=len(prefixes))]
+
+
 def cps_family(vocab_size: int, horizon: int, alpha: object) -> HiddenPathFamily:
     """The HP family whose margin is the planted margin `2 alpha - 1`:
     `alpha_h = ((2 alpha - 1)(K - 1) + 1) / K`. HP2's `m` for it is CPS-Path's `m` here."""
@@ -135,47 +152,8 @@ def is_PLANTED1(base: Generator, path: Sequence[int], alpha: object,
                for u in others if tuple(u) != z[:len(u)])
 
 
-def compute_plurality_win_probability(stage: Distribution, samples: int, token: int
-                                      ) -> Fraction:
-    """`P(token wins the plurality of m i.i.d. draws from stage)`, ties to the lower index,
-    by a sum over count vectors (multinomial), exact."""
-    K = stage.vocab_size
-    total = Fraction(0)
-
-    def counts(left: int, parts: int) -> list[tuple[int, ...]]:
-        if parts == 1:
-            return [(left,)]
-        return [(c, *rest) for c in range(left + 1) for rest in counts(left - c, parts - 1)]
-
-    support = [b for b in range(K) if stage[b] > 0]
-    if token not in support:
-        return Fraction(0)
-    for vector in counts(samples, len(support)):
-        full = [0] * K
-        for b, c in zip(support, vector, strict=True):
-            full[b] = c
-        winner = max(range(K), key=lambda b: (full[b], -b))
-        if winner != token:
-            continue
-        coefficient = _multinomial(samples, vector)
-        p = Fraction(coefficient)
-        for b, c in zip(support, vector, strict=True):
-            p *= stage[b] ** c
-        total += p
-    return total
-
-
-def _multinomial(n: int, parts: Sequence[int]) -> int:
-    from math import factorial
-
-    result = factorial(n)
-    for c in parts:
-        result //= factorial(c)
-    return result
-
-
 def compute_cps_success(planted: Generator, path: Sequence[int], samples: int) -> Fraction:
-    """CPS-Path(m)'s exact success on a planted generator: `prod_t P(z_t wins at z_<t)`
+    """PLANTED1: CPS-Path(m)'s exact success on a planted generator: `prod_t P(z_t wins at z_<t)`
     (the stages are independent given that the earlier ones were right)."""
     z = tuple(path)
     success = Fraction(1)
@@ -185,7 +163,7 @@ def compute_cps_success(planted: Generator, path: Sequence[int], samples: int) -
 
 
 def compute_on_path_reach(generator: Generator, path: Sequence[int]) -> tuple[Fraction, ...]:
-    """`(rho(z_<1), ..., rho(z_<=H))`: `rho_d` is the chance a rollout follows `z` for `d`
+    """PLANTED1: `(rho(z_<1), ..., rho(z_<=H))`: `rho_d` is the chance a rollout follows `z` for `d`
     tokens, `d = 0..H` (`H` next-token calls)."""
     z = tuple(path)
     reach = [Fraction(1)]

@@ -10,6 +10,7 @@ import itertools
 from collections.abc import Iterator
 
 from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.numbers import check_int_at_least
 
 Prefix = tuple[int, ...]
 Response = tuple[int, ...]
@@ -18,10 +19,8 @@ ROOT: Prefix = ()
 
 def check_vocab_and_horizon(vocab_size: object, horizon: object) -> None:
     """Raise `InvalidDefinition` unless `K >= 2` and `H >= 1` are integers."""
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 2:
-        raise InvalidDefinition("vocab_size", "K must be an integer >= 2", vocab_size)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        raise InvalidDefinition("horizon", "H must be an integer >= 1", horizon)
+    check_int_at_least(vocab_size, 2, "vocab_size")
+    check_int_at_least(horizon, 1, "horizon")
 
 
 def check_tokens(tokens: object, vocab_size: int, field: str) -> tuple[int, ...]:

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for the objects of THEORY.md (random rational instances)."""
+"""Hypothesis strategies for the objects of docs/theory.md (random rational instances)."""
 
 from __future__ import annotations
 

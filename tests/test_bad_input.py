@@ -93,7 +93,7 @@ def test_invalid_response_and_prefix_in_probabilities() -> None:
 
 @pytest.mark.parametrize("k", [0, -1, 1.5, True])
 def test_invalid_topk_k(k: object) -> None:
-    with pytest.raises(InvalidDefinition, match=r"^k: top-k needs an integer k >= 1"):
+    with pytest.raises(InvalidDefinition, match=r"^k: must be an integer >= 1"):
         TopK(k)  # type: ignore[arg-type]
 
 

@@ -28,12 +28,27 @@ def test_check_prints_one_line_per_claim(capsys: pytest.CaptureFixture[str]) -> 
 def test_check_unknown_id_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "G1", "NOPE"]) == 2
     err = capsys.readouterr().err
-    assert "unknown claim ID(s) NOPE" in err and err.count("\n") == 1
+    assert "ID: must be claim IDs" in err and "(got 'NOPE')" in err and err.count("\n") == 1
 
 
-def test_check_bad_profile_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_accepts_ids_in_any_case(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "g1", "G1", "--profile", "ci"]) == 0
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if not ln.startswith(" ")]
+    assert [ln.split()[0] for ln in lines] == ["G1"]
+
+
+def test_check_bad_profile_blames_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "G1", "--profile", "fast"]) == 2
-    assert "HYPOTHESIS_PROFILE" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--profile: must be one of ci, dev, thorough (got 'fast')" in err
+    assert "HYPOTHESIS_PROFILE" not in err
+
+
+def test_check_bad_environment_profile_blames_the_variable(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("HYPOTHESIS_PROFILE", "fast")
+    assert main(["check", "G1"]) == 2
+    assert "HYPOTHESIS_PROFILE: must be one of" in capsys.readouterr().err
 
 
 def test_check_exit_status_is_1_when_a_check_fails(monkeypatch: pytest.MonkeyPatch,

@@ -25,3 +25,11 @@ def test_extending_page_examples_run() -> None:
 
 def test_extending_page_exists_beside_the_blueprint() -> None:
     assert Path(PAGE).is_file()
+
+
+def test_extending_page_says_where_new_code_goes() -> None:
+    """The page tells a contributor the install and the places a new model touches."""
+    text = Path(PAGE).read_text()
+    for needed in ("pip install -e", "spec/<topic>.py", "spec/claims/<id>.py",
+                   "spec/claims/__init__.py", "reference/learners.py", "tests/test_layers.py"):
+        assert needed in text, needed

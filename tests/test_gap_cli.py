@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from genaccess.reference import gap_experiment
+from genaccess.reference import gap_report
 from genaccess.reference.cli import main
-from genaccess.reference.gap_experiment import GapConfig, horizons_from_text, run_sweep
+from genaccess.reference.gap_config import GapConfig, horizons_from_text
+from genaccess.reference.gap_sweep import run_sweep
+from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_cps_m,
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.root_start_success import (
     compute_HP1_success,
     compute_root_start_queries_needed,
 )
@@ -61,7 +62,7 @@ def test_GAP_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path:
         low, high = sim["interval"]
         assert low <= sim["success_rate"] <= high
         pg = row["policy_gradient"]
-        assert pg["budget"] == 2000 and pg["rewarded_rollouts"] > 0
+        assert pg["queries"] == 2000 and pg["rewarded_rollouts"] > 0
         assert 0 <= pg["subopt"] <= pg["subopt_reference"] <= pg["J_star"]
         assert pg["subopt_fraction"] == pytest.approx(pg["subopt"] / pg["subopt_reference"])
     on_disk = json.loads((out / "gap.json").read_text(encoding="utf-8"))
@@ -87,24 +88,24 @@ def test_gap_prints_a_table_and_rewrites_an_existing_out(
 
 
 def test_gap_numbers_do_not_depend_on_the_worker_count() -> None:
-    config = GapConfig(horizons=(2, 3), runs=3, seed=7, pg_budget=100)
+    config = GapConfig(horizons=(2, 3), runs=3, seed=7, pg_queries=100)
     one = run_sweep(config, workers=1)
     two = run_sweep(config, workers=2)
     assert one["rows"] == two["rows"]
-    assert run_sweep(GapConfig(horizons=(2, 3), runs=3, seed=8, pg_budget=100))["rows"] != \
+    assert run_sweep(GapConfig(horizons=(2, 3), runs=3, seed=8, pg_queries=100))["rows"] != \
         one["rows"]
 
 
 def test_gap_caps_and_skips_costly_simulations() -> None:
     config = GapConfig(horizons=(9, 13), runs=2, root_start_max_queries=50, pg_max_horizon=9,
-                       pg_budget=40)
+                       pg_queries=40)
     rows = {row["H"]: row for row in run_sweep(config, workers=1)["rows"]}
     sim = rows[9]["root_start_simulation"]
     assert sim["queries"] == 50 and sim["capped"] is True
     family = HiddenPathFamily(3, 9, "1/2")
     assert sim["exact_success"] == pytest.approx(float(compute_HP1_success(family, 50)))
     assert rows[13]["root_start_simulation"] is None and rows[13]["policy_gradient"] is None
-    assert rows[9]["policy_gradient"]["budget"] == 40
+    assert rows[9]["policy_gradient"]["queries"] == 40
 
 
 @pytest.mark.parametrize(("option", "value", "message"), [
@@ -148,7 +149,7 @@ def test_invalid_gap_out_failing_write_leaves_nothing(
     def broken_plot(result: dict[str, Any], path: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(gap_experiment, "plot", broken_plot)
+    monkeypatch.setattr(gap_report, "plot", broken_plot)
     assert main([*SMALL, "--out", str(tmp_path / "new")]) == 2
     assert "No space left" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")
 
 BASE = ["simulate", "planted", "--vocab", "8", "--horizon", "6", "--alpha", "3/5",
-        "--rollouts", "3"]
+        "--queries", "3"]
 
 
 def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, object]:
@@ -58,11 +58,11 @@ def test_table_output_and_local_checkpoint(capsys: pytest.CaptureFixture[str],
 
 
 @pytest.mark.parametrize(("option", "value", "field"), [
-    ("--alpha", "1/2", "alpha"),
-    ("--alpha", "1", "alpha"),
+    ("--alpha", "1/2", "--alpha: "),
+    ("--alpha", "1", "--alpha: "),
     ("--learners", "cps,magic", "--learners"),
     ("--model", "/no/such/dir", "--model"),
-    ("--temperature", "0", "temperature"),
+    ("--temperature", "0", "--temperature: "),
     ("--horizon", "0", "--horizon"),
     ("--capacity", "-1", "--capacity"),
 ])
@@ -71,3 +71,16 @@ def test_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str], op
     assert main([*BASE, option, value]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and field in err, err
+
+
+def test_unusable_checkpoint_is_one_line_naming_model(capsys: pytest.CaptureFixture[str],
+                                                     tmp_path: Path) -> None:
+    """An existing folder that holds no checkpoint: one line naming --model, no traceback."""
+    assert main([*BASE, "--model", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--model: not a usable transformers checkpoint" in err, err
+
+
+def test_rollouts_is_an_alias_of_queries(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [*BASE[:-2], "--rollouts", "2", "--learners", "root-start", "--json"]
+    assert _json(capsys, argv)["runs"][0]["queries"] == 2  # type: ignore[index]

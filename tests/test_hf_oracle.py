@@ -18,12 +18,12 @@ from genaccess.reference.cps_path import cps_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.spec.access import AccessModel, access_model, registered_access_models
-from genaccess.spec.claims.lr import local_reset_machine
-from genaccess.spec.claims.r1 import TopKTiesHigh, root_start_types
+from genaccess.spec.claims.r1 import _MutantTopKTiesHigh as TopKTiesHigh
 from genaccess.spec.control import RootStart
-from genaccess.spec.garbling import garble, is_R1_garbling
+from genaccess.spec.garbling import garble, is_R1_garbling, root_start_types
 from genaccess.spec.generator import Generator
 from genaccess.spec.local_reset import is_local_reset
+from genaccess.spec.local_reset_machine import local_reset_machine
 from genaccess.spec.observation import Full, TopK
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.strategies import generators
@@ -118,7 +118,7 @@ def test_same_LR_state_machine_on_exact_and_transformer_generators() -> None:
 def test_state_machine_catches_a_leaky_transformer_oracle() -> None:
     """Power: the same machine fails on the transformer when the control lets one unbuilt
     prefix, (1, 1), through."""
-    from genaccess.spec.claims.lr import LeakyLocalReset
+    from genaccess.spec.claims.lr import _MutantLeakyLocalReset as LeakyLocalReset
 
     transformer = transformer_generator(tiny_gpt2(2, seed=13), 3)
     machine = local_reset_machine(st.just(transformer), LeakyLocalReset())

@@ -20,14 +20,13 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from genaccess.reference.adaptive_cps import adaptive_cps
-from genaccess.reference.cps_path import cps_path
+from genaccess.reference.cps_path import cps_path, last_sample_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator, transformer_rule
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.reference.planted_root_start import root_start_walk
 from genaccess.spec.access import access_model
-from genaccess.spec.claims.planted1 import last_sample_cps
+from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.generator import Generator
-from genaccess.spec.hidden_path import compute_adaptive_parameters, compute_cps_m
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.planted import (
@@ -38,6 +37,7 @@ from genaccess.spec.planted import (
     is_PLANTED1,
     planted_generator,
 )
+from genaccess.spec.sequential_test import compute_adaptive_parameters
 from genaccess.spec.stats import is_at_least
 
 pytestmark = pytest.mark.hf
@@ -105,7 +105,7 @@ def test_a_broken_cps_fails_on_the_same_transformer(planted: Generator) -> None:
     rho = compute_on_path_reach(planted, Z)[-1]
     assert rho < Fraction(1, 10**5)
     oracle = Oracle(planted, access_model("local-reset/sample"), rng=random.Random(0))
-    assert last_sample_cps(oracle, 5) != Z
+    assert last_sample_path(oracle, 5) != Z
 
 
 def test_adaptive_learner_recovers_the_path(planted: Generator) -> None:

@@ -11,11 +11,9 @@ import pytest
 from genaccess.reference.cli import main
 from genaccess.reference.commands import simulate
 from genaccess.reference.progress import Progress
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_HP1_success,
-    compute_HP2_worst_success,
-)
+from genaccess.spec.cps_success import compute_HP2_worst_success
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.root_start_success import compute_HP1_success
 
 BOUNDS = ["bounds", "hidden-path", "--vocab", "3", "--horizon", "4", "--alpha", "1/2",
           "--delta", "1/10", "--queries", "5"]
@@ -51,6 +49,7 @@ def test_bounds_m_override_and_table(capsys: pytest.CaptureFixture[str]) -> None
     assert main(BOUNDS) == 0
     text = capsys.readouterr().out
     assert "root-start, needed" in text and "CPS-Path (HP2)" in text
+    assert "(HP1 upper bound T alpha^(H-1) + 1/K = " in text  # says which bound it prints
 
 
 def test_bounds_at_H_60_omits_huge_fractions(capsys: pytest.CaptureFixture[str]) -> None:
@@ -61,7 +60,8 @@ def test_bounds_at_H_60_omits_huge_fractions(capsys: pytest.CaptureFixture[str])
 
 
 @pytest.mark.parametrize(("change", "message"), [
-    (("--alpha", "1/3"), "alpha"), (("--alpha", "1"), "alpha"), (("--vocab", "1"), "--vocab"),
+    (("--alpha", "1/3"), "--alpha: must be"), (("--alpha", "1"), "--alpha: must be"),
+    (("--vocab", "1"), "--vocab"),
     (("--horizon", "0"), "--horizon"), (("--delta", "0"), "--delta"),
     (("--delta", "1"), "--delta"), (("--queries", "-1"), "--queries"),
     (("--alpha", "half"), "--alpha"), (("--vocab", "2.5"), "--vocab"),
@@ -97,8 +97,32 @@ def test_simulate_is_reproducible_and_budget_counts(capsys: pytest.CaptureFixtur
                             "--json"])
     assert capped["budget_exhausted"] == 30 and capped["success_rate"] == 0
     assert capped["mean_queries"] == 10
-    rollouts = _json(capsys, [*SIMULATE, "--learner", "root-start", "--budget", "2", "--json"])
+    rollouts = _json(capsys, [*SIMULATE, "--learner", "root-start", "--queries", "2", "--json"])
     assert rollouts["mean_queries"] == 2 and rollouts["rollouts"] == 2
+    assert rollouts["budget"] is None and rollouts["budget_exhausted"] == 0
+
+
+def test_simulate_budget_is_only_the_oracle_cap(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--budget` caps the oracle for root-start too; its rollouts are `--queries`."""
+    capped = _json(capsys, [*SIMULATE, "--learner", "root-start", "--queries", "4",
+                            "--budget", "2", "--json"])
+    assert capped["rollouts"] == 4 and capped["budget"] == 2
+    assert capped["budget_exhausted"] == 30 and capped["mean_queries"] == 2
+
+
+def test_simulate_reads_access_models_from_the_learner_table(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from genaccess.reference.learners import learner
+
+    for name in ("root-start", "cps", "top1"):
+        out = _json(capsys, [*SIMULATE, "--learner", name, "--runs", "2", "--json"])
+        assert out["access"] == learner("hidden-path", name).access
+
+
+def test_simulate_unknown_learner(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*SIMULATE, "--learner", "oracle"]) == 2
+    err = capsys.readouterr().err
+    assert "--learner: must be one of root-start, cps" in err and "(got 'oracle')" in err
 
 
 def test_simulate_text_output(capsys: pytest.CaptureFixture[str]) -> None:
@@ -110,7 +134,7 @@ def test_simulate_text_output(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("change", "message"), [
     (("--runs", "0"), "--runs"), (("--seed", "-1"), "--seed"), (("--delta", "2"), "--delta"),
-    (("--alpha", "1/4"), "alpha"), (("--vocab", "one"), "--vocab"),
+    (("--alpha", "1/4"), "--alpha: must be"), (("--vocab", "one"), "--vocab"),
 ])
 def test_invalid_simulate_parameters(capsys: pytest.CaptureFixture[str], change: tuple[str, str],
                                      message: str) -> None:

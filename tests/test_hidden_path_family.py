@@ -8,20 +8,24 @@ from fractions import Fraction
 
 import pytest
 
-from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.generator import is_G1
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    SequentialTest,
-    compute_adaptive_parameters,
+from genaccess.spec.cps_success import (
     compute_cps_m,
-    compute_HP1_success,
-    compute_HP1_success_float,
     compute_plurality_win_by_enumeration,
     compute_plurality_win_probabilities,
+)
+from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.generator import is_G1
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.root_start_success import (
+    compute_HP1_success,
+    compute_HP1_success_float,
     compute_root_start_queries_needed,
-    compute_sequential_decision_law,
     is_HP1_success_at_least,
+)
+from genaccess.spec.sequential_test import (
+    SequentialTest,
+    compute_adaptive_parameters,
+    compute_sequential_decision_law,
     sequential_decision,
 )
 
@@ -61,7 +65,7 @@ def test_generator_is_the_hidden_path_rule() -> None:
 
 
 def test_S_T_matches_the_theory_sum() -> None:
-    """For T >= 1 the closed form is THEORY.md's sum over d = 1..H; T = 0 is K^-H."""
+    """For T >= 1 the closed form is HP1's sum over d = 1..H (docs/theory.md); T = 0 is K^-H."""
     family = HiddenPathFamily(3, 4, "2/3")
     K, H, a = 3, 4, family.alpha
     assert compute_HP1_success(family, 0) == Fraction(1, K**H)

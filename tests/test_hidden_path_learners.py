@@ -12,9 +12,10 @@ from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.reference.root_start_learner import revealed_path, root_start_map
 from genaccess.spec.access import access_model
 from genaccess.spec.errors import BudgetExceeded, InvalidDefinition
-from genaccess.spec.hidden_path import HiddenPathFamily, compute_adaptive_parameters
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
+from genaccess.spec.sequential_test import compute_adaptive_parameters
 
 FAMILY = HiddenPathFamily(3, 5, "1/2")
 Z = (2, 0, 1, 1, 2)

@@ -87,7 +87,8 @@ def claim_module_violations(name: str, source: str) -> list[str]:
                 problems.append(f"{name}: public function {node.name} is not a check_*")
             # A deliberately broken learner for a power check is glue, and says so by name.
             if not node.name.startswith("_broken") and any(
-                    arg.annotation is not None and "Oracle" in ast.unparse(arg.annotation)
+                    arg.annotation is not None
+                    and ast.unparse(arg.annotation).split(".")[-1] in {"Oracle", "'Oracle'"}
                     for arg in node.args.args):
                 problems.append(f"{name}: {node.name} takes an Oracle (a learner)")
         elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):

@@ -14,8 +14,8 @@ import sys
 
 import pytest
 
-from genaccess.reference.cli import UsageError
 from genaccess.reference.commands import simulate_leader_trie
+from genaccess.reference.commands.arguments import UsageError
 from genaccess.spec.errors import InvalidDefinition
 
 BASE = ["--vocab", "3", "--horizon", "3", "--lambda", "1/2", "--responses", "0,0,0;1,0,0"]
@@ -64,18 +64,23 @@ def test_same_seed_same_result(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--responses", "0,0,0;1,0,0;2,0,0", "--lambda", "2/5"],
-     "responses: inadmissible trie: internal node () has 3 leaders"),
-    (["--responses", "0,0;1,0,0"], "responses[0]: a response has length exactly H = 3"),
-    (["--responses", "0,0,x"], "--responses: tokens must be integers"),
-    (["--responses", "0,0,0;"], "--responses: expected responses like"),
-    (["--responses", ""], "--responses: expected responses like"),
-    (["--responses", "0,0,3"], "token must be in 0..2"),
-    (["--lambda", "1/3"], "lambda: must lie in (1/K, 1/2]"),
+     "--responses: inadmissible trie: internal node () has 3 leaders"),
+    (["--responses", "0,0;1,0,0"], "--responses: a response has length exactly H = 3"),
+    (["--responses", "0,0,x"], "--responses: tokens must be integers ('0,0,x' is not)"),
+    (["--responses", "0,0,0;"], "--responses: must be responses like"),
+    (["--responses", ""], "--responses: must be responses like"),
+    (["--responses", "0,0,0;0,0,0"],
+     "--responses: responses must be distinct ('0,0,0' is given twice) (got '0,0,0;0,0,0')"),
+    (["--responses", "0,0,3"], "--responses: token must be in 0..2"),
+    (["--lambda", "1/3"], "--lambda: must lie in (1/K, 1/2]"),
     (["--lambda", "abc"], "--lambda: must be a rational number"),
-    (["--vocab", "2"], "vocab_size: the leader-trie family needs an integer K >= 3"),
-    (["--delta", "1.5"], "delta: must lie in (0, 1)"),
-    (["--runs", "0"], "--runs: must be an integer >= 1"),
-    (["--cap", "0"], "--cap: must be an integer >= 1"),
+    (["--vocab", "2"], "--vocab: must be an integer >= 3 (got 2)"),
+    (["--vocab", "x"], "--vocab: must be an integer (got 'x')"),
+    (["--delta", "1.5"], "--delta: must be strictly between 0 and 1"),
+    (["--level", "1"], "--level: must be strictly between 0 and 1"),
+    (["--learner", "dfs"], "--learner: must be one of bfs, logits, top1 (got 'dfs')"),
+    (["--runs", "0"], "--runs: must be an integer >= 1 (got 0)"),
+    (["--cap", "0"], "--cap: must be an integer >= 1 (got 0)"),
 ])
 def test_invalid_input_is_one_line_exit_2(argv: list[str], message: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:

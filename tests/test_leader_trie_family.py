@@ -10,6 +10,7 @@ import pytest
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.generator import is_G1
 from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.leader_classification import node_correct_probability
 from genaccess.spec.leader_trie import (
     LeaderTrie,
     all_leader_tries,
@@ -18,28 +19,30 @@ from genaccess.spec.leader_trie import (
     count_leader_tries,
     internal_nodes,
     is_LT1_margin,
-    is_LT3_top1_agreement,
     leader_set,
+    leader_sets,
     leader_trie_generator,
     next_token_distribution,
-    node_correct_probability,
-    root_test_errors,
-    top1_pair,
-    topk_pair,
     trie_nodes,
 )
 from genaccess.spec.prefix import all_prefixes
+from genaccess.spec.separation import (
+    is_LT3_top1_agreement,
+    root_test_errors,
+    top1_pair,
+    topk_pair,
+)
 
 
 def test_invalid_vocab_below_three() -> None:
-    with pytest.raises(InvalidDefinition, match=r"vocab_size: the leader-trie family needs "
-                                                r"an integer K >= 3 \(got 2\)"):
+    with pytest.raises(InvalidDefinition, match=r"vocab_size: must be an integer >= 3 "
+                                                r"\(got 2\)"):
         LeaderTrie(2, 2, "1/2", [(0, 0)])
 
 
 @pytest.mark.parametrize("horizon", [0, -1, True, 1.5])
 def test_invalid_horizon(horizon: object) -> None:
-    with pytest.raises(InvalidDefinition, match=r"horizon: H must be an integer >= 1"):
+    with pytest.raises(InvalidDefinition, match=r"horizon: must be an integer >= 1"):
         LeaderTrie(3, horizon, "1/2", [(0,)])  # type: ignore[arg-type]
 
 
@@ -79,7 +82,7 @@ def test_invalid_response_not_tokens() -> None:
 
 
 def test_invalid_inadmissible_leader_count_theory_example() -> None:
-    """THEORY.md's example: K=3, lambda=2/5, Y={0,1,2} would sum to 6/5."""
+    """docs/theory.md's LT1 example: K=3, lambda=2/5, Y={0,1,2} would sum to 6/5."""
     with pytest.raises(InvalidDefinition, match=r"responses: inadmissible trie: internal node "
                                                 r"\(\) has 3 leaders \[0, 1, 2\], more than "
                                                 r"floor\(1/lambda\) = 2"):
@@ -124,6 +127,10 @@ def test_count_of_tries_matches_enumeration() -> None:
     for K, H, lam in ((3, 2, F(1, 2)), (4, 2, F(1, 2)), (4, 1, F(1, 3))):
         tries = list(all_leader_tries(K, H, lam))
         assert len(tries) == len(set(tries)) == count_leader_tries(K, H, lam)
+        # the enumeration skips the validators: each trie is one `LeaderTrie` accepts
+        for trie in tries:
+            checked = LeaderTrie(K, H, lam, trie.responses)
+            assert checked == trie and leader_sets(checked) == leader_sets(trie)
 
 
 def test_one_response_trie_is_the_hidden_path() -> None:

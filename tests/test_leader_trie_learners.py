@@ -15,19 +15,20 @@ from genaccess.reference.trie_top1_learner import top1_trie
 from genaccess.spec.access import access_model
 from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.errors import InvalidDefinition, UnbuiltPrefix
-from genaccess.spec.leader_trie import (
-    LeaderTrie,
+from genaccess.spec.leader_classification import (
     bfs_success_probability,
     compute_samples_per_node,
+)
+from genaccess.spec.leader_trie import (
+    LeaderTrie,
     compute_theta,
     internal_nodes,
     leader_trie_generator,
-    root_test_errors,
-    top1_pair,
     trie_nodes,
 )
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
+from genaccess.spec.separation import root_test_errors, top1_pair
 
 TRIE = LeaderTrie(3, 3, "1/2", [(0, 0, 0), (1, 0, 0)])
 THETA = compute_theta(3, F(1, 2))

@@ -14,7 +14,8 @@ from genaccess.proofs.top1_blindness_search import (
     prove_full_separates_every_pair,
     rejects_non_tries,
 )
-from genaccess.spec.leader_trie import LeaderTrie, is_LT3_top1_agreement, top1_pair
+from genaccess.spec.leader_trie import LeaderTrie
+from genaccess.spec.separation import is_LT3_top1_agreement, top1_pair
 
 
 def test_LT1_margin_is_proved_and_fails_without_admissibility() -> None:

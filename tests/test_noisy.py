@@ -8,21 +8,21 @@ from random import Random
 
 import pytest
 
+from genaccess.reference.cps_path import plurality_path
 from genaccess.spec import Generator, InvalidDefinition, Oracle
 from genaccess.spec.access import OBSERVATION_TYPES, access_model, registered_access_models
-from genaccess.spec.claims.noisy1 import (
-    compute_least_m,
-    compute_NOISY1_m,
-    compute_NOISY1_success,
-    is_NOISY1_garbling,
-    is_NOISY1_stage_law,
-    noisy_family,
-    plurality_path,
-)
 from genaccess.spec.control import RootStart
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.noisy import NoisySample, NoisySampleReport, compute_channel
+from genaccess.spec.noisy_garbling import is_NOISY1_garbling
+from genaccess.spec.noisy_path import (
+    compute_least_m,
+    compute_NOISY1_m,
+    compute_NOISY1_success,
+    is_NOISY1_stage_law,
+    noisy_family,
+)
 
 G = Generator.from_table(2, 2, {(): ("1/3", "2/3"), (1,): (1, 0)}, default=("1/2", "1/2"))
 

@@ -1,6 +1,10 @@
 """`genaccess blueprint [--check]`: regenerate `docs/blueprint.md` from the claim registry and
 one fresh run of every check; with `--check`, write nothing and exit 1 if the registry is
-inconsistent, a check fails, or the committed blueprint differs from what would be generated."""
+inconsistent, a check fails, or the committed blueprint differs from what would be generated.
+
+The repository is --root, else the genaccess checkout holding the working directory, else
+the checkout an editable install runs from; with none of them (`pip install .` run outside
+the checkout) the command stops at once, before running any check."""
 
 from __future__ import annotations
 
@@ -9,17 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from genaccess.reference.blueprint import (
-    BLUEPRINT,
-    blueprint_problems,
-    count_links,
-    generate,
-    repository_root,
-    run_checks,
-    structural_problems,
-)
-from genaccess.spec.claims import REGISTRY
-from genaccess.spec.profiles import load_profile
+from genaccess.reference.commands.arguments import UsageError, usage_error
+
+BLUEPRINT_PATH = "docs/blueprint.md"
 
 
 def register(sub: Any) -> None:
@@ -27,8 +23,11 @@ def register(sub: Any) -> None:
                             description=__doc__)
     parser.add_argument("--check", action="store_true",
                         help="verify instead of writing; exit 1 on any problem")
+    parser.add_argument("--root", type=Path, default=None, metavar="DIR",
+                        help="the genaccess checkout (default: the one holding the working "
+                        "directory)")
     parser.add_argument("--output", type=Path, default=None,
-                        help=f"where to write (default: <repository>/{BLUEPRINT.as_posix()})")
+                        help=f"where to write (default: <repository>/{BLUEPRINT_PATH})")
     parser.add_argument("--profile", default="ci",
                         help="hypothesis profile for the run: ci (default: derandomised, so "
                         "the file is reproducible), dev or thorough")
@@ -36,14 +35,41 @@ def register(sub: Any) -> None:
     parser.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    from genaccess.reference.cli import UsageError
+def checkout(root: Path | None) -> Path:
+    """The repository the blueprint belongs to (see the module docstring), or `UsageError`."""
+    from genaccess.reference.blueprint import find_checkout, is_checkout, repository_root
 
-    try:
-        load_profile(args.profile)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    root = repository_root()
+    if root is not None:
+        if not is_checkout(root):
+            raise usage_error("--root", "must be a genaccess checkout (a pyproject.toml "
+                              "naming genaccess, and docs/)", str(root))
+        return root.resolve()
+    found = find_checkout(Path.cwd())
+    if found is not None:
+        return found
+    installed = repository_root()
+    if is_checkout(installed):
+        return installed
+    raise UsageError(f"no genaccess checkout in {Path.cwd()} or above, and the package is not "
+                     "an editable install: run inside the repository or pass --root DIR")
+
+
+def run(args: argparse.Namespace) -> int:
+    from genaccess.reference.commands.check import profile_option
+
+    profile_option(args.profile)
+    root = checkout(args.root)
+
+    from genaccess.reference.blueprint import (
+        BLUEPRINT,
+        blueprint_problems,
+        count_links,
+        generate,
+        run_checks,
+        structural_problems,
+    )
+    from genaccess.spec.claims import REGISTRY
+
     claims = REGISTRY.claims
 
     def progress(line: str) -> None:

@@ -12,26 +12,21 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genaccess.reference.commands.arguments import (
+    flags,
     fraction_text,
+    parse_count,
     parse_fraction,
     parse_int,
     parse_probability,
 )
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_adaptive_parameters,
-    compute_cps_m,
-    compute_HP1_success,
-    compute_HP1_success_float,
-    compute_HP2_failure_bound,
-    compute_HP2_worst_success,
-    compute_root_start_queries_needed,
-)
+from genaccess.reference.commands.output import emit
+
+if TYPE_CHECKING:
+    from genaccess.spec.hidden_path import HiddenPathFamily
 
 FAMILY = "hidden-path"
 EXACT_DIGITS = 2_000
@@ -61,6 +56,19 @@ def register_family(families: Any) -> None:
 def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
                    samples: int | None) -> dict[str, Any]:
     """Every number the command reports, as a JSON-ready dict."""
+    from genaccess.spec.cps_success import (
+        compute_cps_m,
+        compute_HP2_failure_bound,
+        compute_HP2_worst_success,
+    )
+    from genaccess.spec.root_start_success import (
+        compute_HP1_bound,
+        compute_HP1_success,
+        compute_HP1_success_float,
+        compute_root_start_queries_needed,
+    )
+    from genaccess.spec.sequential_test import compute_adaptive_parameters
+
     K, H = family.vocab_size, family.horizon
     out: dict[str, Any] = {
         "family": FAMILY, "vocab": K, "horizon": H, "alpha": str(family.alpha),
@@ -74,8 +82,11 @@ def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
         out["root_start_success_float"] = float(exact)
     else:
         out["root_start_success_float"] = compute_HP1_success_float(family, queries)
-    out["root_start_success_bound_float"] = float(min(
-        Fraction(1), queries * family.alpha ** (H - 1) + Fraction(1, K)))
+    if queries * H <= EXACT_ROOT_START_LIMIT:
+        linear = compute_HP1_bound(family, queries)[1]
+    else:  # HP1's linear bound alone: its first bound's T-th power is too big to expand
+        linear = queries * family.alpha ** (H - 1) + Fraction(1, K)
+    out["root_start_success_bound_float"] = float(min(Fraction(1), linear))
     out["root_start_queries_needed"] = compute_root_start_queries_needed(family, 1 - delta)
     m = samples if samples is not None else compute_cps_m(family, delta)
     worst = compute_HP2_worst_success(family, m)
@@ -96,21 +107,24 @@ def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
     return out
 
 
+FIELDS = {"vocab_size": "--vocab", "horizon": "--horizon", "alpha": "--alpha",
+          "delta": "--delta"}
+"""The spec's field names for what the user typed as these flags."""
+
+
 def run(args: argparse.Namespace) -> int:
-    K = parse_int(args.vocab, "--vocab", 2)
-    H = parse_int(args.horizon, "--horizon", 1)
-    assert K is not None and H is not None
-    family = HiddenPathFamily(K, H, parse_fraction(args.alpha, "--alpha"))
+    from genaccess.spec.hidden_path import HiddenPathFamily
+
+    K = parse_count(args.vocab, "--vocab", 2)
+    H = parse_count(args.horizon, "--horizon", 1)
+    with flags(FIELDS):
+        family = HiddenPathFamily(K, H, parse_fraction(args.alpha, "--alpha"))
     delta = parse_probability(args.delta, "--delta")
-    queries = parse_int(args.queries, "--queries", 0)
-    assert queries is not None
+    queries = parse_count(args.queries, "--queries", 0)
     samples = parse_int(args.m, "--m", 1)
-    out = compute_bounds(family, delta, queries, samples)
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        _print(out)
-    return 0
+    with flags(FIELDS):
+        out = compute_bounds(family, delta, queries, samples)
+    return emit(out, args.json, _print)
 
 
 def _print(out: dict[str, Any]) -> None:
@@ -122,7 +136,8 @@ def _print(out: dict[str, Any]) -> None:
     rows = [
         ("root-start, T queries", f"T = {out['queries']}",
          (f"S_T = {shown} ~ " if shown else "S_T ~ ") + f"{out['root_start_success_float']:.6g}"
-         f" (bound {out['root_start_success_bound_float']:.3g})"),
+         f" (HP1 upper bound T alpha^(H-1) + 1/K = "
+         f"{out['root_start_success_bound_float']:.3g})"),
         ("root-start, needed", f"T = {out['root_start_queries_needed']}",
          "least T with S_T >= 1 - delta"),
         ("CPS-Path (HP2)", f"H*m = {H}*{out['cps_m']} = {out['cps_queries']}",

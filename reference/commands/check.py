@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from typing import Any
 
+from genaccess.reference.commands.arguments import usage_error
 from genaccess.spec.registry import CheckKind, CheckResult, Registry, Status, run_check
 
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="run the claim checks (all, or the given IDs)",
                             description=__doc__)
-    parser.add_argument("ids", nargs="*", metavar="ID", help="claim IDs, e.g. G1 LR (default: all)")
+    parser.add_argument("ids", nargs="*", metavar="ID",
+                        help="claim IDs, any case, e.g. G1 lr (default: all)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--profile", default=None,
                         help="hypothesis profile: ci, dev or thorough "
@@ -22,22 +25,15 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genaccess.reference.cli import UsageError
-    from genaccess.spec.profiles import load_profile
-
-    # Imported here, not at module level: the registry pulls in hypothesis, sympy and z3,
-    # which every other command would otherwise pay for at start-up.
+    profile = profile_option(args.profile)
     REGISTRY = registry()
-
-    unknown = [i for i in args.ids if i not in REGISTRY.ids]
+    by_upper = {i.upper(): i for i in REGISTRY.ids}  # `hp1` names HP1
+    unknown = [i for i in args.ids if i.upper() not in by_upper]
     if unknown:
-        raise UsageError(f"unknown claim ID(s) {', '.join(unknown)}; known: "
-                         f"{', '.join(REGISTRY.ids)}")
-    try:
-        profile = load_profile(args.profile)
-    except ValueError as err:
-        raise UsageError(str(err)) from None
-    chosen = [REGISTRY[i] for i in dict.fromkeys(args.ids)] if args.ids else list(REGISTRY)
+        raise usage_error("ID", f"must be claim IDs (any case) among {', '.join(REGISTRY.ids)}",
+                          " ".join(unknown))
+    ids = [by_upper[i.upper()] for i in args.ids]
+    chosen = [REGISTRY[i] for i in dict.fromkeys(ids)] if ids else list(REGISTRY)
     report: list[dict[str, Any]] = []
     for claim in chosen:
         results = [run_check(claim.id, check) for check in claim.checks]
@@ -51,8 +47,21 @@ def run(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def profile_option(name: str | None, option: str = "--profile") -> str:
+    """Load the hypothesis profile `name` (else $HYPOTHESIS_PROFILE, else dev); a bad value is
+    blamed on what the user set: the flag, or the environment variable."""
+    from genaccess.spec.profiles import PROFILES, load_profile
+
+    source, chosen = (option, name) if name is not None else (
+        "HYPOTHESIS_PROFILE", os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+    if chosen not in PROFILES:
+        raise usage_error(source, f"must be one of {', '.join(PROFILES)}", chosen)
+    return load_profile(chosen)
+
+
 def registry() -> Registry:
-    """The claim registry (imported lazily)."""
+    """The claim registry, imported here, not at start-up: it pulls in hypothesis, sympy and
+    z3, which `genaccess --help` and every other command would otherwise pay for."""
     from genaccess.spec.claims import REGISTRY
 
     return REGISTRY

@@ -5,7 +5,7 @@ HP(K=3, H, alpha=1/2), delta = 1/20, H = 2..40, prints one row per H and writes
 
 Columns: root-start queries needed (HP1, exact), CPS-Path H*m (HP2 bound), the adaptive
 learner's measured mean queries, logits H (HP3), the ratios root-start / prefix, the
-KL-regularised policy-gradient baseline's SubOpt after its budget (H <= 12), and for
+KL-regularised policy-gradient baseline's SubOpt after its 2000 rollouts (H <= 12), and for
 H <= 12 the root-start learner simulated through the oracle beside the exact S_T.
 
 Exit status: 0 on success; 2 on a bad option or an --out that cannot be written (nothing is
@@ -23,7 +23,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from genaccess.reference.commands.arguments import parse_fraction, parse_int, parse_probability
+from genaccess.reference.commands.arguments import (
+    check_output_directory,
+    parse_fraction,
+    parse_int,
+    parse_probability,
+    usage_error,
+)
 
 OUTPUTS = ("gap.json", "gap.md", "gap.png")
 
@@ -55,18 +61,17 @@ def register(sub: Any) -> None:
 
 def _stage(out: Path) -> Path:
     """A fresh temporary directory beside (or, if it exists, inside) `out`; raises
-    `UsageError` when `out` cannot be written."""
-    from genaccess.reference.cli import UsageError
+    a usage error when `out` cannot be written."""
 
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out}: exists and is not a directory")
+    check_output_directory(out)
     parent = out if out.is_dir() else out.parent
     if not parent.is_dir():
-        raise UsageError(f"--out {out}: parent directory {parent} does not exist")
+        raise usage_error("--out", f"parent directory {parent} does not exist", str(out))
     try:
         return Path(tempfile.mkdtemp(prefix=".genaccess-gap-", dir=parent))
     except OSError as err:
-        raise UsageError(f"--out {out}: cannot write there ({err.strerror or err})") from None
+        raise usage_error("--out", f"cannot write there ({err.strerror or err})",
+                          str(out)) from None
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -81,15 +86,9 @@ def _publish(staging: Path, out: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from genaccess.reference.cli import UsageError
-    from genaccess.reference.gap_experiment import (
-        DEFAULT_RUNS,
-        GapConfig,
-        format_text,
-        horizons_from_text,
-        run_sweep,
-        write_outputs,
-    )
+    from genaccess.reference.gap_config import DEFAULT_RUNS, GapConfig, horizons_from_text
+    from genaccess.reference.gap_report import format_text, write_outputs
+    from genaccess.reference.gap_sweep import run_sweep
     from genaccess.reference.progress import Progress
 
     K = parse_int(args.vocab, "--vocab", 2)
@@ -123,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
             write_outputs(result, staging)
             _publish(staging, out)
         except OSError as err:
-            raise UsageError(f"--out {out}: cannot write there ({err})") from None
+            raise usage_error("--out", f"cannot write there ({err})", str(out)) from None
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

@@ -2,15 +2,16 @@
 times (a fresh uniform hidden path per run) and report the mean number of queries and the
 success rate with its Clopper-Pearson interval.
 
-  --learner root-start    HP1's Bayes-optimal learner, T = --budget canonical rollouts
+  --learner root-start    HP1's Bayes-optimal learner, T = --queries canonical rollouts
                           (root-start/full; default T = CPS-Path's H*m, for comparison)
   --learner cps           HP2's CPS-Path(m), m from delta or --m (local-reset/sample)
   --learner adaptive-cps  the adaptive learner (local-reset/sample), success >= 1 - delta
   --learner logits        HP3, one full query per stage (local-reset/full)
   --learner top1          HP3, one top-1 query per stage (local-reset/top1)
 
-For every learner but root-start, --budget caps the oracle's queries; a run that hits the cap
-fails and is counted in budget_exhausted.
+The access models are those of the learner table (`genaccess.reference.learners`). --budget
+caps the oracle's queries for every learner; a run that hits the cap fails and is counted
+in budget_exhausted.
 
 Example:
   genaccess simulate hidden-path --learner adaptive-cps --vocab 3 --horizon 10 --alpha 1/2 \\
@@ -20,54 +21,50 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from genaccess.reference.commands.arguments import (
+    flags,
     fraction_text,
+    parse_count,
     parse_fraction,
     parse_int,
     parse_probability,
+    usage_error,
 )
-from genaccess.reference.progress import Progress
-from genaccess.spec.access import access_model
-from genaccess.spec.errors import BudgetExceeded
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_adaptive_parameters,
-    compute_cps_m,
-    compute_HP1_success_float,
-    compute_plurality_win_probabilities,
-)
-from genaccess.spec.oracle import Oracle
-from genaccess.spec.prefix import Response
-from genaccess.spec.stats import clopper_pearson
+from genaccess.reference.commands.output import emit, rate_summary
+
+if TYPE_CHECKING:
+    from genaccess.spec.hidden_path import HiddenPathFamily
+    from genaccess.spec.oracle import Oracle
+    from genaccess.spec.prefix import Response
 
 FAMILY = "hidden-path"
-LEARNERS = ("root-start", "cps", "adaptive-cps", "logits", "top1")
-ACCESS = {"root-start": "root-start/full", "cps": "local-reset/sample",
-          "adaptive-cps": "local-reset/sample", "logits": "local-reset/full",
-          "top1": "local-reset/top1"}
 EXACT_DIGITS = 200
+FIELDS = {"vocab_size": "--vocab", "horizon": "--horizon", "alpha": "--alpha",
+          "delta": "--delta"}
+"""The spec's field names for what the user typed as these flags."""
 
 
 def register_family(families: Any) -> None:
     parser = families.add_parser(FAMILY, help="hidden-path family HP(K, H, alpha) (HP1-HP3)",
                                  description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--learner", choices=LEARNERS, default="cps",
-                        help="which learner to run (default cps)")
+    parser.add_argument("--learner", default="cps", metavar="NAME",
+                        help="root-start, cps, adaptive-cps, logits or top1 (default cps)")
     parser.add_argument("--vocab", required=True, metavar="K", help="vocabulary size K >= 2")
     parser.add_argument("--horizon", required=True, metavar="H", help="horizon H >= 1")
     parser.add_argument("--alpha", required=True, metavar="A",
                         help="path-token probability in (1/K, 1), e.g. 1/2")
     parser.add_argument("--delta", default="1/20", metavar="D",
                         help="target failure probability in (0, 1) (default 1/20)")
-    parser.add_argument("--budget", default=None, metavar="T",
-                        help="root-start: number of rollouts; others: query cap per run")
+    parser.add_argument("--queries", default=None, metavar="T",
+                        help="root-start: number of rollouts (default H*m, CPS-Path's count)")
+    parser.add_argument("--budget", default=None, metavar="B",
+                        help="the oracle's cap on queries per run (default: none)")
     parser.add_argument("--m", default=None, metavar="M",
                         help="cps: samples per stage (default from the HP2 bound)")
     parser.add_argument("--runs", default="100", metavar="N", help="runs (default 100)")
@@ -78,24 +75,27 @@ def register_family(families: Any) -> None:
     parser.set_defaults(run=run)
 
 
-Learner = Callable[[Oracle, random.Random], Response]
+Learner = Callable[["Oracle", random.Random], "Response"]
 
 
 def _learner(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
-             budget: int | None) -> tuple[Learner, dict[str, Any]]:
-    """The learner to run and what is known exactly about it."""
+             queries: int | None) -> tuple[Learner, dict[str, Any]]:
+    """The table learner `name` bound to its own parameters, and what is known exactly
+    about it."""
+    from genaccess.reference.learners import learner
+    from genaccess.spec.cps_success import compute_plurality_win_probabilities
+    from genaccess.spec.root_start_success import compute_HP1_success_float
+    from genaccess.spec.sequential_test import compute_adaptive_parameters
+
+    function = learner(FAMILY, name).function
     K, H = family.vocab_size, family.horizon
     facts: dict[str, Any] = {}
     if name == "root-start":
-        from genaccess.reference.root_start_learner import root_start_map
-
-        rollouts = budget if budget is not None else H * samples
+        rollouts = queries if queries is not None else H * samples
         facts["rollouts"] = rollouts
         facts["exact_success_float"] = compute_HP1_success_float(family, rollouts)
-        return (lambda oracle, rng: root_start_map(oracle, rollouts, rng)), facts
+        return (lambda oracle, rng: function(oracle, rollouts, rng)), facts
     if name == "cps":
-        from genaccess.reference.cps_path import cps_path
-
         q = compute_plurality_win_probabilities(family, samples)
         average = (sum(q, Fraction(0)) / K) ** H  # z uniform: stages independent
         facts.update({"m": samples, "cps_queries": H * samples,
@@ -103,70 +103,77 @@ def _learner(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
         text = fraction_text(average, EXACT_DIGITS)
         if text is not None:
             facts["exact_success"] = text
-        return (lambda oracle, rng: cps_path(oracle, samples)), facts
+        return (lambda oracle, rng: function(oracle, samples)), facts
     if name == "adaptive-cps":
-        from genaccess.reference.adaptive_cps import adaptive_cps
-
         test = compute_adaptive_parameters(family, delta)
         facts.update({"margin": test.margin, "cap": test.cap, "max_queries": H * test.cap,
                       "cps_m": samples, "cps_queries": H * samples,
                       "guaranteed_success_at_least": str(1 - delta)})
-        return (lambda oracle, rng: adaptive_cps(oracle, family.alpha, delta)), facts
-    from genaccess.reference.logits_learner import logits_path, top1_path
+        from genaccess.reference.adaptive_cps import sequential_cps
 
+        # The table's adaptive_cps with its test computed once, not once per run.
+        return (lambda oracle, rng: sequential_cps(oracle, test)), facts
     facts["exact_success"] = "1"
-    chosen = logits_path if name == "logits" else top1_path
-    return (lambda oracle, rng: chosen(oracle)), facts
+    return (lambda oracle, rng: function(oracle)), facts
+
+
+def learner_names() -> tuple[str, ...]:
+    """The hidden-path learners of the learner table."""
+    from genaccess.reference.learners import learners
+
+    return tuple(entry.name for entry in learners(FAMILY))
 
 
 def run(args: argparse.Namespace) -> int:
-    K = parse_int(args.vocab, "--vocab", 2)
-    H = parse_int(args.horizon, "--horizon", 1)
-    assert K is not None and H is not None
-    family = HiddenPathFamily(K, H, parse_fraction(args.alpha, "--alpha"))
+    from genaccess.reference.learners import learner
+    from genaccess.reference.progress import Progress
+    from genaccess.spec.cps_success import compute_cps_m
+    from genaccess.spec.errors import BudgetExceeded
+    from genaccess.spec.hidden_path import HiddenPathFamily
+    from genaccess.spec.oracle import Oracle
+
+    names = learner_names()
+    if args.learner not in names:
+        raise usage_error("--learner", f"must be one of {', '.join(names)}", args.learner)
+    entry = learner(FAMILY, args.learner)
+    K = parse_count(args.vocab, "--vocab", 2)
+    H = parse_count(args.horizon, "--horizon", 1)
+    with flags(FIELDS):
+        family = HiddenPathFamily(K, H, parse_fraction(args.alpha, "--alpha"))
     delta = parse_probability(args.delta, "--delta")
+    queries = parse_int(args.queries, "--queries", 0)
     budget = parse_int(args.budget, "--budget", 0)
-    runs = parse_int(args.runs, "--runs", 1)
-    seed = parse_int(args.seed, "--seed", 0)
+    runs = parse_count(args.runs, "--runs", 1)
+    seed = parse_count(args.seed, "--seed", 0)
     level = parse_probability(args.level, "--level")
     m_given = parse_int(args.m, "--m", 1)
-    assert runs is not None and seed is not None
-    samples = m_given if m_given is not None else compute_cps_m(family, delta)
-    learner, facts = _learner(args.learner, family, delta, samples, budget)
-    access = access_model(ACCESS[args.learner])
-    cap = None if args.learner == "root-start" else budget
+    with flags(FIELDS):
+        samples = m_given if m_given is not None else compute_cps_m(family, delta)
+        learner_run, facts = _learner(args.learner, family, delta, samples, queries)
 
     rng = random.Random(seed)
     progress = Progress.for_terminal(runs, f"simulate {FAMILY} {args.learner}", args.json)
-    queries = successes = exhausted = 0
+    used = successes = exhausted = 0
     try:
         for done in range(1, runs + 1):
             z = tuple(rng.randrange(K) for _ in range(H))
-            oracle = Oracle(family.generator(z), access, rng=rng, budget=cap)
+            oracle = Oracle(family.generator(z), entry.access_model, rng=rng, budget=budget)
             try:
-                successes += learner(oracle, rng) == z
+                successes += learner_run(oracle, rng) == z
             except BudgetExceeded:
                 exhausted += 1
-            queries += oracle.queries_used
+            used += oracle.queries_used
             progress.update(done)
     finally:
         progress.close()
-    low, high = clopper_pearson(successes, runs, 1 - level)
     out: dict[str, Any] = {
-        "family": FAMILY, "learner": args.learner, "access": ACCESS[args.learner],
+        "family": FAMILY, "learner": args.learner, "access": entry.access,
         "vocab": K, "horizon": H, "alpha": str(family.alpha), "delta": str(delta),
         "budget": budget, "runs": runs, "seed": seed, **facts,
-        "mean_queries": queries / runs,
-        "success_rate": successes / runs,
-        "success_interval": [float(low), float(high)],
-        "interval_level": float(level),
+        **rate_summary(used, successes, runs, level),
         "budget_exhausted": exhausted,
     }
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        _print(out)
-    return 0
+    return emit(out, args.json, _print)
 
 
 def _print(out: dict[str, Any]) -> None:

@@ -16,28 +16,27 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genaccess.spec.access import access_model
-from genaccess.spec.leader_trie import (
-    LeaderTrie,
-    bfs_success_probability,
-    compute_samples_per_node,
-    compute_theta,
-    internal_nodes,
-    leader_trie_generator,
-    trie_nodes,
+from genaccess.reference.commands.arguments import (
+    flags,
+    parse_count,
+    parse_fraction,
+    parse_int,
+    parse_probability,
+    usage_error,
 )
-from genaccess.spec.numbers import to_fraction
-from genaccess.spec.oracle import Oracle
-from genaccess.spec.stats import clopper_pearson
+from genaccess.reference.commands.output import emit, rate_summary
+
+if TYPE_CHECKING:
+    from genaccess.spec.oracle import Oracle
 
 FAMILY = "leader-trie"
-LEARNERS = ("bfs", "logits", "top1")
-ACCESS = {"bfs": "local-reset/sample", "logits": "local-reset/full", "top1": "local-reset/top1"}
+FIELDS = {"vocab_size": "--vocab", "horizon": "--horizon", "lambda": "--lambda",
+          "responses": "--responses", "delta": "--delta", "S": "--cap"}
+"""The spec's field names for what the user typed as these flags."""
 
 
 def register_family(families: Any) -> None:
@@ -45,24 +44,24 @@ def register_family(families: Any) -> None:
     parser = families.add_parser(FAMILY, help="leader-trie family LT(K, H, lambda) (LT2, LT3)",
                                  description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--learner", choices=LEARNERS, default="bfs",
-                        help="which learner to run (default bfs)")
-    parser.add_argument("--vocab", type=int, required=True, metavar="K", help="vocabulary size")
-    parser.add_argument("--horizon", type=int, required=True, metavar="H", help="horizon")
+    parser.add_argument("--learner", default="bfs", metavar="NAME",
+                        help="bfs, logits or top1 (default bfs)")
+    parser.add_argument("--vocab", required=True, metavar="K", help="vocabulary size K >= 3")
+    parser.add_argument("--horizon", required=True, metavar="H", help="horizon H >= 1")
     parser.add_argument("--lambda", dest="lam", required=True, metavar="L",
                         help="leader probability, in (1/K, 1/2], e.g. 1/2 or 0.4")
     parser.add_argument("--responses", required=True, metavar="Y",
-                        help='the responses, tokens separated by "," and responses by ";", '
-                             'e.g. "0,0,0;1,0,0"')
+                        help='the distinct responses, tokens separated by "," and responses '
+                             'by ";", e.g. "0,0,0;1,0,0"')
     parser.add_argument("--delta", default="1/10", metavar="D",
                         help="bfs: target failure probability, in (0, 1) (default 1/10)")
-    parser.add_argument("--cap", type=int, default=None, metavar="S",
+    parser.add_argument("--cap", default=None, metavar="S",
                         help="bfs: cap on processed prefixes (default |internal nodes|)")
-    parser.add_argument("--samples", type=int, default=None, metavar="M",
+    parser.add_argument("--samples", default=None, metavar="M",
                         help="bfs: samples per node (default LT2's m)")
-    parser.add_argument("--runs", type=int, default=100, metavar="N",
+    parser.add_argument("--runs", default="100", metavar="N",
                         help="independent runs (default 100)")
-    parser.add_argument("--seed", type=int, default=0, metavar="SEED", help="random seed")
+    parser.add_argument("--seed", default="0", metavar="SEED", help="random seed (default 0)")
     parser.add_argument("--level", default="0.95", metavar="C",
                         help="confidence level of the Clopper-Pearson interval (default 0.95)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -70,97 +69,102 @@ def register_family(families: Any) -> None:
 
 
 def parse_responses(text: str, field: str = "--responses") -> list[tuple[int, ...]]:
-    """`"0,0,0;1,0,0"` as `[(0, 0, 0), (1, 0, 0)]`; malformed text is a `UsageError`."""
-    from genaccess.reference.cli import UsageError
-
+    """`"0,0,0;1,0,0"` as `[(0, 0, 0), (1, 0, 0)]`; malformed text or a response given twice
+    is a `UsageError` (the spec takes Y as a set and would drop the repeat silently)."""
     pieces = [p.strip() for p in text.split(";")]
     if not text.strip() or any(not p for p in pieces):
-        raise UsageError(f'{field}: expected responses like "0,0,0;1,0,0" (tokens separated '
-                         f'by ",", responses by ";"), got {text!r}')
-    responses = []
+        raise usage_error(field, 'must be responses like "0,0,0;1,0,0" (tokens separated '
+                          'by ",", responses by ";")', text)
+    responses: list[tuple[int, ...]] = []
     for piece in pieces:
         tokens = [t.strip() for t in piece.split(",")]
         if any(not t.lstrip("-").isdigit() for t in tokens):
-            raise UsageError(f"{field}: tokens must be integers, got {piece!r} in {text!r}")
-        responses.append(tuple(int(t) for t in tokens))
+            raise usage_error(field, f"tokens must be integers ({piece!r} is not)", text)
+        response = tuple(int(t) for t in tokens)
+        if response in responses:
+            raise usage_error(field, f"responses must be distinct ({piece!r} is given twice)",
+                              text)
+        responses.append(response)
     return responses
 
 
-def _positive(value: int | None, option: str) -> None:
-    from genaccess.reference.cli import UsageError
+def learner_names() -> tuple[str, ...]:
+    """The leader-trie learners of the learner table."""
+    from genaccess.reference.learners import learners
 
-    if value is not None and value < 1:
-        raise UsageError(f"{option}: must be an integer >= 1, got {value}")
+    return tuple(entry.name for entry in learners(FAMILY))
 
 
 def run(args: argparse.Namespace) -> int:
-    from genaccess.reference.cli import UsageError
+    from genaccess.reference.learners import learner as table_learner
+    from genaccess.spec.leader_classification import (
+        bfs_success_probability,
+        compute_samples_per_node,
+    )
+    from genaccess.spec.leader_trie import (
+        LeaderTrie,
+        compute_theta,
+        internal_nodes,
+        leader_trie_generator,
+        trie_nodes,
+    )
+    from genaccess.spec.oracle import Oracle
 
-    trie = LeaderTrie(args.vocab, args.horizon, to_fraction(args.lam, "--lambda"),
-                      parse_responses(args.responses))
-    for value, option in ((args.runs, "--runs"), (args.cap, "--cap"),
-                          (args.samples, "--samples")):
-        _positive(value, option)
-    level = to_fraction(args.level, "--level")
-    if not 0 < level < 1:
-        raise UsageError(f"--level: must lie in (0, 1), got {args.level}")
-    delta = to_fraction(args.delta, "--delta")
-    K, lam = trie.vocab_size, trie.lam
+    names = learner_names()
+    if args.learner not in names:
+        raise usage_error("--learner", f"must be one of {', '.join(names)}", args.learner)
+    entry = table_learner(FAMILY, args.learner)
+    K = parse_count(args.vocab, "--vocab", 3)
+    H = parse_count(args.horizon, "--horizon", 1)
+    with flags(FIELDS):
+        trie = LeaderTrie(K, H, parse_fraction(args.lam, "--lambda"),
+                          parse_responses(args.responses))
+    runs = parse_count(args.runs, "--runs", 1)
+    seed = parse_count(args.seed, "--seed", 0)
+    cap_given = parse_int(args.cap, "--cap", 1)
+    samples = parse_int(args.samples, "--samples", 1)
+    level = parse_probability(args.level, "--level")
+    delta = parse_probability(args.delta, "--delta")
+    lam = trie.lam
     theta = compute_theta(K, lam)
     size = len(internal_nodes(trie))
-    cap = args.cap if args.cap is not None else size
+    cap = cap_given if cap_given is not None else size
     summary: dict[str, Any] = {
-        "family": FAMILY, "learner": args.learner, "access": ACCESS[args.learner],
+        "family": FAMILY, "learner": args.learner, "access": entry.access,
         "vocab": K, "horizon": trie.horizon, "lambda": str(lam),
         "responses": [list(y) for y in trie.responses], "internal_nodes": size,
-        "theta": str(theta), "runs": args.runs, "seed": args.seed,
+        "theta": str(theta), "runs": runs, "seed": seed,
     }
+    function = entry.function
     learner: Callable[[Oracle], Any]
     if args.learner == "bfs":
-        from genaccess.reference.bfs_trie import bfs_trie
-
-        m = args.samples if args.samples is not None else compute_samples_per_node(
-            K, lam, cap, delta)
+        with flags(FIELDS):
+            m = samples if samples is not None else compute_samples_per_node(K, lam, cap, delta)
+            exact = bfs_success_probability(trie, m, cap)
         summary.update({"delta": str(delta), "S": cap, "m": m, "S_times_m": cap * m,
-                        "exact_success": float(bfs_success_probability(trie, m, cap))})
+                        "exact_success": float(exact)})
 
         def learner(oracle: Oracle) -> Any:
-            return bfs_trie(oracle, theta=theta, samples=m, cap=cap)
+            return function(oracle, theta=theta, samples=m, cap=cap)
     elif args.learner == "logits":
-        from genaccess.reference.trie_logits_learner import logits_trie
-
         summary["exact_success"] = 1.0
 
         def learner(oracle: Oracle) -> Any:
-            return logits_trie(oracle, theta=theta)
+            return function(oracle, theta=theta)
     else:
-        from genaccess.reference.trie_top1_learner import top1_trie
-
-        learner = top1_trie
+        learner = function
     generator = leader_trie_generator(trie)
-    access = access_model(ACCESS[args.learner])
-    rng = random.Random(args.seed)
+    rng = random.Random(seed)
     truth = trie_nodes(trie)
     queries = successes = failures = 0
-    for _ in range(args.runs):
-        oracle = Oracle(generator, access, rng=rng)
+    for _ in range(runs):
+        oracle = Oracle(generator, entry.access_model, rng=rng)
         result = learner(oracle)
         queries += oracle.queries_used
         successes += result.recovers(truth)
         failures += result.failed
-    low, high = clopper_pearson(successes, args.runs, 1 - level)
-    summary.update({
-        "mean_queries": queries / args.runs,
-        "success_rate": successes / args.runs,
-        "success_interval": [float(low), float(high)],
-        "interval_level": float(level),
-        "cap_failures": failures,
-    })
-    if args.json:
-        print(json.dumps(summary, indent=2))
-    else:
-        _print(summary)
-    return 0
+    summary.update({**rate_summary(queries, successes, runs, level), "cap_failures": failures})
+    return emit(summary, args.json, _print)
 
 
 def _print(summary: dict[str, Any]) -> None:

@@ -10,8 +10,12 @@ Learners (--learners, comma-separated; default all):
   adaptive-cps  the adaptive learner with PLANTED1's alpha' (local-reset/sample)
   logits        one full query per stage (local-reset/full)
   top1          one top-1 query per stage (local-reset/top1)
-  root-start    the walk learner with --rollouts whole rollouts (root-start/full); its exact
-                success bound is also given at CPS-Path's budget H*m
+  root-start    the walk learner with --queries whole rollouts (root-start/full); its exact
+                success bound is also given at CPS-Path's count H*m
+
+The names and access models are the hidden-path learners of the learner table
+(`genaccess.reference.learners`); root-start runs the planted walk learner instead of the
+hidden-path MAP learner, on the same access model.
 
 Each learner gets its own cold prefix-trie cache over the same model, so its forward tokens
 are what its queries cost (--capacity 0 recomputes every prefix).
@@ -23,32 +27,31 @@ Example:
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import time
-import warnings
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from genaccess.reference.commands.arguments import parse_fraction, parse_int, parse_probability
-
-# The same learner names on the same access models as `simulate hidden-path`.
-from genaccess.reference.commands.simulate_hidden_path import ACCESS, LEARNERS
-from genaccess.spec.access import access_model
-from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.hidden_path import compute_cps_m
-from genaccess.spec.oracle import Oracle
-from genaccess.spec.planted import (
-    adaptive_family,
-    compute_on_path_reach,
-    compute_root_start_walk_bound,
-    cps_family,
-    planted_generator,
+from genaccess.reference.commands.arguments import (
+    flags,
+    parse_count,
+    parse_fraction,
+    parse_probability,
+    usage_error,
 )
-from genaccess.spec.prefix import Response
+from genaccess.reference.commands.output import emit
+
+if TYPE_CHECKING:
+    from genaccess.spec.oracle import Oracle
+    from genaccess.spec.prefix import Response
 
 FAMILY = "planted"
+LEARNER_FAMILY = "hidden-path"
+"""The learner table's family whose learners (names, access models) this command runs."""
+FIELDS = {"alpha": "--alpha", "delta": "--delta", "temperature": "--temperature",
+          "horizon": "--horizon", "vocab_size": "--vocab"}
+"""The spec's field names for what the user typed as these flags."""
 
 
 def register_family(families: Any) -> None:
@@ -68,9 +71,10 @@ def register_family(families: Any) -> None:
                         help="sampling temperature > 0 (default 1)")
     parser.add_argument("--capacity", default="65536", metavar="C",
                         help="prefix-trie cache positions (0: no reuse; default 65536)")
-    parser.add_argument("--learners", default=",".join(LEARNERS), metavar="L,...",
-                        help="comma-separated learners (default all)")
-    parser.add_argument("--rollouts", default="100", metavar="T",
+    parser.add_argument("--learners", default=None, metavar="L,...",
+                        help="comma-separated learners among root-start, cps, adaptive-cps, "
+                        "logits, top1 (default all)")
+    parser.add_argument("--queries", "--rollouts", dest="queries", default="100", metavar="T",
                         help="root-start: whole rollouts to run (default 100)")
     parser.add_argument("--seed", default="0", metavar="S",
                         help="seed of the path and the oracles (default 0)")
@@ -78,81 +82,127 @@ def register_family(families: Any) -> None:
     parser.set_defaults(run=run)
 
 
+def _quiet_transformers() -> None:
+    """Keep transformers' progress bars and warnings out of the command's own output."""
+    import warnings
+
+    warnings.filterwarnings("ignore", module="transformers")
+    try:
+        from transformers.utils import logging
+    except ImportError:  # the hf extra is missing: `_load` says so
+        return
+    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+
+
 def _load(model: str, vocab: int, seed: int) -> Any:
     try:
         from genaccess.reference.hf import tiny_gpt2
     except ImportError as err:
-        raise InvalidDefinition("--model", str(err)) from None
+        raise usage_error("--model", f"needs the hf extra ({err})") from None
     if model == "tiny":
         return tiny_gpt2(vocab, seed=seed, n_positions=512)
     path = Path(model)
     if not path.is_dir():
-        raise InvalidDefinition("--model", "must be 'tiny' or an existing checkpoint directory",
-                                model)
+        raise usage_error("--model", "must be 'tiny' or an existing checkpoint directory", model)
     from transformers import AutoModelForCausalLM
 
-    return AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
+    try:
+        return AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
+    except (OSError, ValueError) as err:
+        # transformers says "Unrecognized model ..." (no config.json), or "... does not
+        # appear to have a file named ..." (no weights): one line, not a traceback.
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise usage_error("--model", f"not a usable transformers checkpoint ({first})",
+                          model) from None
 
 
-def _learners(text: str) -> list[str]:
+def learner_names() -> tuple[str, ...]:
+    """The learners this command runs: the hidden-path learners of the learner table."""
+    from genaccess.reference.learners import learners
+
+    return tuple(entry.name for entry in learners(LEARNER_FAMILY))
+
+
+def _learners(text: str | None) -> list[str]:
+    known = learner_names()
+    if text is None:
+        return list(known)
     names = [n.strip() for n in text.split(",") if n.strip()]
-    unknown = [n for n in names if n not in LEARNERS]
+    unknown = [n for n in names if n not in known]
     if not names or unknown:
-        raise InvalidDefinition("--learners", f"must be a comma-separated list of "
-                                f"{', '.join(LEARNERS)}", text)
+        raise usage_error("--learners", f"must be a comma-separated list of "
+                          f"{', '.join(known)}", text)
     return names
 
 
 def run(args: argparse.Namespace) -> int:
-    from genaccess.reference.adaptive_cps import adaptive_cps
-    from genaccess.reference.cps_path import cps_path
-    from genaccess.reference.logits_learner import logits_path, top1_path
+    from genaccess.reference.adaptive_cps import sequential_cps
+    from genaccess.reference.learners import learner
     from genaccess.reference.planted_root_start import root_start_walk
+    from genaccess.spec.cps_success import compute_cps_m
+    from genaccess.spec.oracle import Oracle
+    from genaccess.spec.planted import (
+        adaptive_family,
+        compute_on_path_reach,
+        compute_root_start_walk_bound,
+        cps_family,
+        planted_generator,
+    )
+    from genaccess.spec.sequential_test import compute_adaptive_parameters
 
-    H = parse_int(args.horizon, "--horizon", 1)
-    vocab = parse_int(args.vocab, "--vocab", 2)
-    model_seed = parse_int(args.model_seed, "--model-seed", 0)
-    capacity = parse_int(args.capacity, "--capacity", 0)
-    rollouts = parse_int(args.rollouts, "--rollouts", 0)
-    seed = parse_int(args.seed, "--seed", 0)
-    assert H is not None and vocab is not None and model_seed is not None
-    assert capacity is not None and rollouts is not None and seed is not None
+    H = parse_count(args.horizon, "--horizon", 1)
+    vocab = parse_count(args.vocab, "--vocab", 2)
+    model_seed = parse_count(args.model_seed, "--model-seed", 0)
+    capacity = parse_count(args.capacity, "--capacity", 0)
+    rollouts = parse_count(args.queries, "--queries", 0)
+    seed = parse_count(args.seed, "--seed", 0)
     alpha = parse_fraction(args.alpha, "--alpha")
     delta = parse_probability(args.delta, "--delta")
+    temperature = parse_fraction(args.temperature, "--temperature")
     names = _learners(args.learners)
-    cps_family(2, 1, alpha)  # validates alpha before the model is loaded
-    warnings.filterwarnings("ignore", module="transformers")
+    with flags(FIELDS):
+        cps_family(2, 1, alpha)  # validates alpha before the model is loaded
+    _quiet_transformers()
     model = _load(args.model, vocab, model_seed)
 
     from genaccess.reference.hf import transformer_generator
 
-    temperature = parse_fraction(args.temperature, "--temperature")
-
     def fresh() -> Any:
-        return transformer_generator(model, H, temperature=temperature, capacity=capacity)
+        with flags(FIELDS):
+            return transformer_generator(model, H, temperature=temperature, capacity=capacity)
 
     K = fresh().vocab_size
     path_rng = random.Random(seed)
     z = tuple(path_rng.randrange(K) for _ in range(H))
-    planted = planted_generator(fresh(), z, alpha)
-    m = compute_cps_m(cps_family(K, H, alpha), delta)
-    alpha_adaptive = adaptive_family(K, H, alpha).alpha
+    with flags(FIELDS):
+        planted = planted_generator(fresh(), z, alpha)
+        m = compute_cps_m(cps_family(K, H, alpha), delta)
+        adaptive = adaptive_family(K, H, alpha)
+        alpha_adaptive = adaptive.alpha
+        test = compute_adaptive_parameters(adaptive, delta)
     reach = compute_on_path_reach(planted, z)
 
+    def table(name: str) -> Callable[..., Response]:
+        function: Callable[..., Response] = learner(LEARNER_FAMILY, name).function
+        return function
+
     runners: dict[str, Callable[[Oracle], Response]] = {
-        "cps": lambda o: cps_path(o, m),
-        "adaptive-cps": lambda o: adaptive_cps(o, alpha_adaptive, delta),
-        "logits": logits_path,
-        "top1": top1_path,
+        "cps": lambda o: table("cps")(o, m),
+        # The table's adaptive_cps with its test computed once.
+        "adaptive-cps": lambda o: sequential_cps(o, test),
+        "logits": lambda o: table("logits")(o),
+        "top1": lambda o: table("top1")(o),
         "root-start": lambda o: root_start_walk(o, rollouts, alpha, random.Random(seed)),
     }
     rows = []
     for name in names:
+        entry = learner(LEARNER_FAMILY, name)
         generator = planted_generator(fresh(), z, alpha)
-        oracle = Oracle(generator, access_model(ACCESS[name]), rng=random.Random(seed))
+        oracle = Oracle(generator, entry.access_model, rng=random.Random(seed))
         start = time.perf_counter()
         recovered = runners[name](oracle) == z
-        rows.append({"learner": name, "access": ACCESS[name], "queries": oracle.queries_used,
+        rows.append({"learner": name, "access": entry.access, "queries": oracle.queries_used,
                      "forward_tokens": oracle.forward_tokens,
                      "seconds": round(time.perf_counter() - start, 3),
                      "recovered": recovered})
@@ -168,11 +218,7 @@ def run(args: argparse.Namespace) -> int:
         "path_reach_probability": float(reach[-1]),
         "runs": rows,
     }
-    if args.json:
-        print(json.dumps(out, indent=2))
-    else:
-        _print(out)
-    return 0
+    return emit(out, args.json, _print)
 
 
 def _print(out: dict[str, Any]) -> None:

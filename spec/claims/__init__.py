@@ -1,7 +1,8 @@
-"""The registry of every claim of THEORY.md: one module per claim, assembled here.
+"""The registry of every claim of docs/theory.md: one module per claim, assembled here.
 
-To register a new claim, write its module (statement, predicate, checks, `CLAIM`) and add
-it to `REGISTRY` below — the only place claims are listed.
+To register a new claim, write its module (statement, checks, `CLAIM`; its predicates go in
+the topic module `spec/<topic>.py`) and add it to `REGISTRY` below — the only place claims
+are listed.
 """
 
 from __future__ import annotations

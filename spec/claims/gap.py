@@ -16,25 +16,38 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genaccess.spec.access import access_model
+from genaccess.reference.learners import HIDDEN_PATH, learner
+from genaccess.reference.post_training import (
+    TiltedMixture,
+    cps_tilted,
+    root_start_posterior_mixture,
+    root_start_tilted_guess,
+)
 from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text
+from genaccess.spec.cps_success import compute_cps_m, compute_HP2_success
 from genaccess.spec.gap import (
-    DIGITS,
+    MARGIN,
+    OutputLaw,
     common_prefix_length,
     compute_GAP_chain,
     gap_lower_bound,
     is_GAP_chain,
-    is_tilted_path_law,
+    is_GAP_root_start_bound,
     kl_value,
-    mixture_law,
-    tilted_path_law,
-    total_variation,
 )
-from genaccess.spec.hidden_path import HiddenPathFamily, compute_cps_m, compute_HP2_success
+from genaccess.spec.generator import Generator
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Response, all_prefixes, all_responses
+from genaccess.spec.reach import total_variation
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 from genaccess.spec.stats import is_at_least
+from genaccess.spec.tilted_path import is_tilted_path_law, mixture_law, tilted_path_law
+
+ROOT_START = learner(HIDDEN_PATH, "root-start")
+"""Both root-start pipelines gather their rollouts as the table's root-start learner does."""
+CPS = learner(HIDDEN_PATH, "cps")
 
 ROOT_START_CASES: tuple[tuple[int, Fraction, int, int], ...] = (
     (3, Fraction(1, 2), 2, 1), (3, Fraction(1, 2), 2, 2), (3, Fraction(1, 2), 3, 1),
@@ -43,140 +56,168 @@ ROOT_START_CASES: tuple[tuple[int, Fraction, int, int], ...] = (
 """(K, alpha, H, T); the bound's bracket is positive for the last two."""
 
 MAP_SKIPPED = ((3, Fraction(1, 2), 4, 1),)
-"""The MAP pipeline's uniform completion multiplies the branches (2187 outcomes, ~25 s):
-only the posterior-mixture pipeline runs there."""
+"""The MAP pipeline's uniform completion multiplies the branches (132,921 replays of the
+real pipeline there, about 12 s, twice the rest of the check): only the posterior-mixture
+pipeline runs there."""
+
+PIPELINES = ("map", "mixture")
 
 
-def _uniform_path(family: HiddenPathFamily, chooser: Chooser) -> Response:
+def _pipeline_cases() -> list[tuple[int, Fraction, int, int, str]]:
+    return [(*case, pipeline) for case in ROOT_START_CASES for pipeline in PIPELINES
+            if not (pipeline == "map" and case in MAP_SKIPPED)]
+
+
+def _root_start_output_law(family: HiddenPathFamily, queries: int, pipeline: str) -> OutputLaw:
+    """The exact joint law of (z uniform, the pipeline's policy prefix), from the real code:
+    for each z, the exact law over the oracle's (and the learner's) randomness."""
     paths = list(family.paths())
-    return paths[chooser.choose([Fraction(1)] * len(paths))]
+    law: dict[tuple[Response, tuple[int, ...]], Fraction] = {}
+    for z in paths:
+        generator = family.generator(z)  # built once per z, not once per branch
+
+        def experiment(chooser: Chooser, generator: Generator = generator) -> tuple[int, ...]:
+            oracle = Oracle(generator, ROOT_START.access_model, rng=chooser, budget=queries)
+            if pipeline == "map":
+                return root_start_tilted_guess(oracle, family, queries, chooser).prefix
+            return root_start_posterior_mixture(oracle, family, queries).prefix
+
+        for prefix, p in exact_law(experiment).items():
+            law[(z, prefix)] = p / len(paths)
+    return law
 
 
-def root_start_output_law(family: HiddenPathFamily, queries: int, learner: str
-                          ) -> dict[tuple[Response, tuple[int, ...]], Fraction]:
-    """The exact joint law of (z uniform, the learner's policy prefix), from the real code."""
-    from genaccess.reference.post_training import (
-        root_start_posterior_mixture,
-        root_start_tilted_guess,
-    )
-
-    def experiment(chooser: Chooser) -> tuple[Response, tuple[int, ...]]:
-        z = _uniform_path(family, chooser)
-        oracle = Oracle(family.generator(z), access_model("root-start/full"), rng=chooser,
-                        budget=queries)
-        if learner == "map":
-            policy = root_start_tilted_guess(oracle, family, queries, chooser)
-        else:
-            policy = root_start_posterior_mixture(oracle, family, queries)
-        return z, policy.prefix
-
-    return exact_law(experiment)
+def _chain_holds(case: tuple[int, Fraction, int, int, str]) -> bool:
+    K, alpha, H, T, pipeline = case
+    family = HiddenPathFamily(K, H, alpha)
+    return is_GAP_chain(compute_GAP_chain(family, T, _root_start_output_law(family, T,
+                                                                            pipeline)))
 
 
 def check_GAP_a_root_start_learners() -> CheckOutcome:
     """(a) step by step, for the MAP-tilted and the posterior-mixture root-start pipelines,
     with exact laws of their outputs over z and the oracle's randomness."""
-    count = 0
-    for K, alpha, H, T in ROOT_START_CASES:
-        family = HiddenPathFamily(K, H, alpha)
-        for learner in ("mixture",) if (K, alpha, H, T) in MAP_SKIPPED else ("map", "mixture"):
-            chain = compute_GAP_chain(family, T, root_start_output_law(family, T, learner))
-            assert is_GAP_chain(chain), (K, alpha, H, T, learner, chain)
-            count += 1
-    return CheckOutcome(count, "the bracket is positive on 2 of the 6 cases")
+    positive = sum(gap_lower_bound(HiddenPathFamily(K, H, a), T) > 0
+                   for K, a, H, T in ROOT_START_CASES)
+    return for_all(_pipeline_cases(), _chain_holds,
+                   f"the bracket is positive on {positive} of the {len(ROOT_START_CASES)} "
+                   "cases")
+
+
+TILTED_CASES: tuple[tuple[int, int, Fraction], ...] = (
+    (3, 2, Fraction(1, 2)), (3, 3, Fraction(4, 5)), (4, 2, Fraction(3, 10)),
+    (2, 3, Fraction(2, 3)),
+)
+"""(K, H, alpha) for the closed form of `pstar_z`."""
 
 
 def check_GAP_tilted_closed_form() -> CheckOutcome:
     """The rational `pstar_z` used by the chain equals the sympy definition."""
-    count = 0
-    for K, H, alpha in ((3, 2, Fraction(1, 2)), (3, 3, Fraction(4, 5)), (4, 2, Fraction(3, 10)),
-                        (2, 3, Fraction(2, 3))):
-        family = HiddenPathFamily(K, H, alpha)
-        for z in family.paths():
-            assert is_tilted_path_law(family, z), (K, H, alpha, z)
-            count += 1
-    return CheckOutcome(count)
+    cases = [(family, z) for family in (HiddenPathFamily(*case) for case in TILTED_CASES)
+             for z in family.paths()]
+    return for_all(cases, lambda case: is_tilted_path_law(*case))
+
+
+SYMMETRY_CASES: tuple[tuple[int, int, Fraction], ...] = (
+    (3, 2, Fraction(1, 2)), (2, 3, Fraction(2, 3)),
+)
+"""(K, H, alpha) on which every (z, prefix) pair is compared with its shape's first."""
 
 
 def check_GAP_symmetry() -> CheckOutcome:
     """The KL, TV and p(z) of a mixture policy against `pstar_z` depend only on the prefix
     length and its common prefix with z (what `compute_GAP_chain` relies on): every (z,
-    prefix) pair of K=3,H=2 and K=2,H=3."""
+    prefix) pair of the cases."""
     count = 0
-    for K, H, alpha in ((3, 2, Fraction(1, 2)), (2, 3, Fraction(2, 3))):
+    for K, H, alpha in SYMMETRY_CASES:
         family = HiddenPathFamily(K, H, alpha)
         seen: dict[tuple[int, int], tuple[sympy.Float, Fraction, Fraction]] = {}
         prefixes = [*all_prefixes(K, H), *all_responses(K, H)]
+        mixtures = {prefix: mixture_law(family, prefix) for prefix in prefixes}
         for z in family.paths():
             target = tilted_path_law(family, z)
             for prefix in prefixes:
-                p = mixture_law(family, prefix)
+                p = mixtures[prefix]
                 values = (kl_value(p, target), total_variation(p, target), p[z])
                 key = (len(prefix), common_prefix_length(z, prefix))
                 reference = seen.setdefault(key, values)
-                assert abs(values[0] - reference[0]) < sympy.Float(10, DIGITS) ** -(DIGITS - 10)
+                assert abs(values[0] - reference[0]) < MARGIN, (z, prefix)
                 assert values[1:] == reference[1:], (z, prefix)
                 count += 1
     return CheckOutcome(count)
 
 
+DP_VOCABS = (3, 4, 5)
+DP_ALPHAS = (Fraction(1, 2), Fraction(7, 10), Fraction(9, 10))
+DP_HORIZONS = range(1, 9)
+DP_DELTAS = (Fraction(1, 20), Fraction(1, 4))
+PIPELINE_CASES: tuple[tuple[int, int, Fraction, int], ...] = (
+    (3, 1, Fraction(9, 10), 4), (3, 2, Fraction(1, 2), 2), (4, 2, Fraction(1, 2), 2),
+)
+"""(K, H, alpha, m) on which the real CPS pipeline's exact law is compared with the DP."""
+
+
+def _dp_succeeds(case: tuple[int, Fraction, int, Fraction]) -> bool:
+    K, alpha, H, delta = case
+    family = HiddenPathFamily(K, H, alpha)
+    m = compute_cps_m(family, delta)
+    return min(compute_HP2_success(family, m, z) for z in ((0,) * H, (K - 1,) * H)) >= 1 - delta
+
+
+def _pipeline_matches_dp(case: tuple[HiddenPathFamily, int, Response]) -> bool:
+    family, m, z = case
+    generator = family.generator(z)
+    target = tilted_path_law(family, z)
+
+    def run(chooser: Chooser) -> TiltedMixture:
+        return cps_tilted(Oracle(generator, CPS.access_model, rng=chooser), family, m)
+
+    # The policy's law is computed once per distinct output, not once per branch.
+    success = sum((p for policy, p in exact_law(run).items() if policy.law() == target),
+                  Fraction(0))
+    return success == compute_HP2_success(family, m, z)
+
+
 def check_GAP_b_cps_exact() -> CheckOutcome:
     """(b) exactly: P(output = pstar_z) = P(CPS-Path returns z) >= 1 - delta for the m the
-    bound prescribes (exact DP; K in {3,4,5}, H <= 8, three alphas, two deltas); and the real
+    bound prescribes (exact DP on every case of the grid); and the real
     pipeline's exact output law equals the DP on tiny instances, with the output policy equal
     to pstar_z exactly when it succeeds."""
-    from genaccess.reference.post_training import cps_tilted
+    grid = [(K, alpha, H, delta) for K in DP_VOCABS for alpha in DP_ALPHAS
+            for H in DP_HORIZONS for delta in DP_DELTAS]
+    dp = for_all(grid, _dp_succeeds)
+    pipelines = [(family, m, z) for K, H, alpha, m in PIPELINE_CASES
+                 for family in (HiddenPathFamily(K, H, alpha),) for z in family.paths()]
+    real = for_all(pipelines, _pipeline_matches_dp)
+    return CheckOutcome(dp.instances + real.instances)
 
-    count = 0
-    for K in (3, 4, 5):
-        for alpha in (Fraction(1, 2), Fraction(7, 10), Fraction(9, 10)):
-            if alpha <= Fraction(1, K):
-                continue
-            for H in range(1, 9):
-                family = HiddenPathFamily(K, H, alpha)
-                for delta in (Fraction(1, 20), Fraction(1, 4)):
-                    m = compute_cps_m(family, delta)
-                    worst = min(compute_HP2_success(family, m, z)
-                                for z in ((0,) * H, (K - 1,) * H))
-                    assert worst >= 1 - delta, (K, alpha, H, delta, m, worst)
-                    count += 1
-    for K, H, alpha, m in ((3, 1, Fraction(9, 10), 4), (3, 2, Fraction(1, 2), 2),
-                           (4, 2, Fraction(1, 2), 2)):
-        family = HiddenPathFamily(K, H, alpha)
-        for z in family.paths():
-            target = tilted_path_law(family, z)
 
-            def run(chooser: Chooser, z: Response = z, family: HiddenPathFamily = family,
-                    target: dict[Response, Fraction] = target, m: int = m) -> bool:
-                oracle = Oracle(family.generator(z), access_model("local-reset/sample"),
-                                rng=chooser)
-                return cps_tilted(oracle, family, m).law() == target
-
-            law = exact_law(run)
-            assert law.get(True, Fraction(0)) == compute_HP2_success(family, m, z), (K, H, z)
-            count += 1
-    return CheckOutcome(count)
+FUZZ_VOCABS = (3, 4)
+FUZZ_HORIZONS = range(1, 9)
+FUZZ_ALPHAS = (Fraction(7, 10), Fraction(4, 5), Fraction(9, 10))
+FUZZ_DELTA = Fraction(1, 4)
+FUZZ_RUNS = 10
 
 
 def check_GAP_b_fuzz() -> CheckOutcome:
-    """(b) through the oracle on random instances (K in {3,4}, H <= 8, alpha in {7/10, 4/5,
-    9/10}, delta in {1/10, 1/4}): the pooled rate of outputs equal to pstar_z is consistent
-    with >= 1 - delta (one-sided binomial test, false alarm 1e-9; each run's success chance
-    is >= 1 - delta, so the pooled count dominates Binomial(n, 1 - delta_max))."""
-    from genaccess.reference.cps_path import cps_path
-
+    """(b) through the oracle on random instances: the pooled rate of outputs equal to
+    pstar_z is consistent with >= 1 - delta (one-sided binomial test, false alarm 1e-9; each
+    run's success chance is >= 1 - delta, so the pooled count dominates Binomial(n, 1 -
+    delta))."""
+    cps_path = CPS.function
     results = [0, 0]
 
-    @given(st.sampled_from((3, 4)), st.integers(1, 8),
-           st.sampled_from((Fraction(7, 10), Fraction(4, 5), Fraction(9, 10))),
+    @given(st.sampled_from(FUZZ_VOCABS),
+           st.integers(FUZZ_HORIZONS.start, FUZZ_HORIZONS.stop - 1), st.sampled_from(FUZZ_ALPHAS),
            st.integers(0, 2**32 - 1), st.data())
     def cps_runs(K: int, H: int, alpha: Fraction, seed: int, data: st.DataObject) -> None:
         family = HiddenPathFamily(K, H, alpha)
         z = tuple(data.draw(st.lists(st.integers(0, K - 1), min_size=H, max_size=H)))
-        m = compute_cps_m(family, Fraction(1, 4))
+        m = compute_cps_m(family, FUZZ_DELTA)
         rng = random.Random(seed)
-        for _ in range(10):
-            oracle = Oracle(family.generator(z), access_model("local-reset/sample"), rng=rng)
+        generator = family.generator(z)
+        for _ in range(FUZZ_RUNS):
+            oracle = Oracle(generator, CPS.access_model, rng=rng)
             # The tilted policy of the answer equals pstar_z iff the answer is z (checked
             # exactly in GAP_b_cps_exact), so comparing paths is comparing policies here.
             results[0] += cps_path(oracle, m) == z
@@ -184,8 +225,14 @@ def check_GAP_b_fuzz() -> CheckOutcome:
             assert oracle.queries_used == H * m
 
     cps_runs()
-    assert is_at_least(Fraction(3, 4), results[0], results[1]), results
+    assert is_at_least(1 - FUZZ_DELTA, results[0], results[1]), results
     return CheckOutcome(results[1], f"{results[0]}/{results[1]} runs returned pstar_z")
+
+
+def _broken_chain_doubled_tv(chain: list[tuple[str, sympy.Float | Fraction]]
+                             ) -> list[tuple[str, sympy.Float | Fraction]]:
+    # Broken variant: TV without its 1/2, so 2 TV'^2 = 4 * (2 TV^2).
+    return [chain[0], (chain[1][0], 4 * chain[1][1]), *chain[2:]]
 
 
 def check_GAP_catches_cheats() -> CheckOutcome:
@@ -202,20 +249,11 @@ def check_GAP_catches_cheats() -> CheckOutcome:
         e_kl = compute_GAP_chain(family, T, omniscient)[0][1]
         assert not is_GAP_root_start_bound(e_kl, family, T), (K, alpha, H, T)
         count += 1
+    assert count > 0
     family = HiddenPathFamily(3, 3, Fraction(4, 5))
-    chain = compute_GAP_chain(family, 1, root_start_output_law(family, 1, "map"))
-    doubled = [chain[0], (chain[1][0], 4 * chain[1][1]), *chain[2:]]  # TV' = 2 TV
-    assert is_GAP_chain(chain) and not is_GAP_chain(doubled)
+    chain = compute_GAP_chain(family, 1, _root_start_output_law(family, 1, "map"))
+    assert is_GAP_chain(chain) and not is_GAP_chain(_broken_chain_doubled_tv(chain))
     return CheckOutcome(count + 1)
-
-
-def _ratio(x: Fraction) -> tuple[int, int]:
-    return x.numerator, x.denominator
-
-
-def is_GAP_root_start_bound(e_kl: sympy.Float, family: HiddenPathFamily, queries: int) -> bool:
-    """GAP (a): `E_z[SubOpt] / beta_H >= 2 (1/2 - T alpha^(H-1) - 1/K)^2`."""
-    return bool(e_kl >= sympy.Rational(*_ratio(gap_lower_bound(family, queries))))
 
 
 CLAIM = Claim(
@@ -231,23 +269,25 @@ CLAIM = Claim(
     predicates=(is_GAP_chain, is_GAP_root_start_bound),
     checks=(
         Check("GAP_a_root_start_learners", CheckKind.EXHAUSTIVE,
-              "(K, alpha, H, T) in " + ", ".join(
-                  f"({K}, {a}, {H}, {T})" for K, a, H, T in ROOT_START_CASES)
-              + "; MAP-tilted (not on (3, 1/2, 4, 1)) and posterior-mixture pipelines; every "
-              "z and transcript",
+              f"(K, alpha, H, T) in {cases_text(ROOT_START_CASES)}; MAP-tilted (not on "
+              f"{cases_text(MAP_SKIPPED)}) and posterior-mixture pipelines; every z and "
+              "transcript",
               check_GAP_a_root_start_learners),
         Check("GAP_symmetry", CheckKind.EXHAUSTIVE,
-              "every (z, prefix) for K=3,H=2 (alpha 1/2) and K=2,H=3 (alpha 2/3)",
+              f"every (z, prefix) for (K, H, alpha) in {cases_text(SYMMETRY_CASES)}",
               check_GAP_symmetry),
         Check("GAP_b_cps_exact", CheckKind.EXHAUSTIVE,
-              "K in {3,4,5}, H in 1..8, alpha in {1/2, 7/10, 9/10}, delta in {1/20, 1/4} (DP); "
-              "real pipeline on K=3,H=1,m=4; K=3,H=2,m=2; K=4,H=2,m=2 (every z)",
+              f"K in {set_text(DP_VOCABS)}, H in {range_text(DP_HORIZONS)}, alpha in "
+              f"{set_text(DP_ALPHAS)}, delta in {set_text(DP_DELTAS)} (DP); real "
+              f"pipeline on (K, H, alpha, m) in {cases_text(PIPELINE_CASES)} (every z)",
               check_GAP_b_cps_exact),
         Check("GAP_b_fuzz", CheckKind.FUZZ,
-              "random K in {3,4}, H <= 8, alpha, z; 10 seeded runs each; delta = 1/4",
+              f"random K in {set_text(FUZZ_VOCABS)}, H in {range_text(FUZZ_HORIZONS)}, alpha in "
+              f"{set_text(FUZZ_ALPHAS)}, "
+              f"z; {FUZZ_RUNS} seeded runs each; delta = {FUZZ_DELTA}",
               check_GAP_b_fuzz),
         Check("GAP_tilted_closed_form", CheckKind.EXHAUSTIVE,
-              "every z for (K, H, alpha) in (3,2,1/2), (3,3,4/5), (4,2,3/10), (2,3,2/3)",
+              f"every z for (K, H, alpha) in {cases_text(TILTED_CASES)}",
               check_GAP_tilted_closed_form),
         Check("GAP_catches_cheats", CheckKind.POWER,
               "omniscient pipeline on the bracket-positive cases; TV without its 1/2",

@@ -3,67 +3,84 @@ adaptive learner (beyond the paper) keeps the `1 - delta` guarantee with fewer."
 
 from __future__ import annotations
 
+import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genaccess.spec.access import access_model
-from genaccess.spec.chance import Chooser, exact_law
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    SequentialTest,
-    compute_adaptive_parameters,
+from genaccess.proofs.hidden_path_symbolic import check_HP2_m_from_bound
+from genaccess.reference.adaptive_cps import sequential_cps
+from genaccess.reference.cps_path import cps_path, plurality_walk
+from genaccess.reference.learners import HIDDEN_PATH, learner
+from genaccess.spec.chance import Chooser, RandomChooser, exact_law
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text, text
+from genaccess.spec.cps_success import (
     compute_cps_m,
     compute_HP2_failure_bound,
     compute_HP2_success,
     compute_HP2_worst_success,
     compute_plurality_win_by_enumeration,
     compute_plurality_win_probabilities,
-    compute_sequential_decision_law,
-    is_HP2_adaptive_stage_error,
     is_HP2_bound,
     is_HP2_m_sufficient,
+)
+from genaccess.spec.hidden_path import (
+    ALPHA_GRID_STEPS,
+    ALPHA_GRID_TEXT,
+    HiddenPathFamily,
+    alpha_grid,
+    grid_alpha,
 )
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Response
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.sequential_test import (
+    SequentialTest,
+    compute_adaptive_parameters,
+    compute_sequential_decision_law,
+    is_HP2_adaptive_stage_error,
+)
 from genaccess.spec.stats import CHECK_FALSE_ALARM, is_at_least, is_consistent
 
 Learner = Callable[[Oracle, int], Response]
 
 TWO_ALPHAS = {2: ("3/5", "3/4"), 3: ("1/2", "2/3"), 4: ("2/5", "5/8")}
-DP_DOMAIN = ("q(a) by DP = by listing all K^m sample sequences: K in 2..4, two alphas each, "
-             "every token, m in 0..6 (K=4: m<=5); CPS-Path through the oracle, exact law over "
-             "every random outcome, every z: K=2, H<=3, m<=3 and K=3, H<=2, m<=2")
+DP_SAMPLES = {2: range(7), 3: range(7), 4: range(6)}
+LAW_SHAPES = ((2, 3, 3), (3, 2, 2))
+"""(K, largest H, largest m) of the exact CPS-Path laws."""
+DP_DOMAIN = ("q(a) by DP = by listing all K^m sample sequences, every token: "
+             + "; ".join(f"K={K}, alpha in {set_text(TWO_ALPHAS[K])}, m in {range_text(ms)}"
+                         for K, ms in DP_SAMPLES.items())
+             + "; CPS-Path through the oracle, exact law over every random outcome, every z: "
+             + "; ".join(f"K={K}, alpha in {set_text(TWO_ALPHAS[K])}, H in 1..{H}, m in 1..{m}"
+                         for K, H, m in LAW_SHAPES))
 
 
-def _default_cps() -> Learner:
-    from genaccess.reference.cps_path import cps_path
-
-    return cps_path
+CPS_ACCESS = learner(HIDDEN_PATH, "cps").access_model
+ADAPTIVE_ACCESS = learner(HIDDEN_PATH, "adaptive-cps").access_model
 
 
-def check_HP2_exact_success(learner: Learner | None = None) -> CheckOutcome:
+def check_HP2_exact_success(cps_learner: Learner | None = None) -> CheckOutcome:
     """The count DP for `q(a)` equals enumeration of sample sequences, and CPS-Path run
     through the oracle succeeds with probability exactly `prod_t q(z_t)` for every `z`,
     with exactly `H*m` queries and an LR transcript on every branch."""
-    cps = learner if learner is not None else _default_cps()
+    cps = cps_learner if cps_learner is not None else cps_path
     count = 0
-    for K, alphas in TWO_ALPHAS.items():
-        for alpha in alphas:
-            for m in range(7 if K < 4 else 6):
+    for K, samples in DP_SAMPLES.items():
+        for alpha in TWO_ALPHAS[K]:
+            for m in samples:
                 family = HiddenPathFamily(K, 1, alpha)
                 dp = compute_plurality_win_probabilities(family, m)
                 for a in range(K):
                     brute = compute_plurality_win_by_enumeration(family.stage(a), m, a)
                     assert dp[a] == brute, f"q DP: K={K}, alpha={alpha}, m={m}, a={a}"
                     count += 1
-    access = access_model("local-reset/sample")
-    for K, max_H, max_m in ((2, 3, 3), (3, 2, 2)):
+    access = CPS_ACCESS
+    for K, max_H, max_m in LAW_SHAPES:
         for alpha in TWO_ALPHAS[K]:
             for H in range(1, max_H + 1):
                 family = HiddenPathFamily(K, H, alpha)
@@ -89,48 +106,47 @@ def check_HP2_exact_success(learner: Learner | None = None) -> CheckOutcome:
     return CheckOutcome(count)
 
 
-def _cps_ties_high(oracle: Oracle, samples: int) -> Response:
+def _broken_vote_ties_high(counts: Sequence[int]) -> int:
+    """A deliberately broken plurality: ties go to the HIGHER index."""
+    return max(range(len(counts)), key=lambda a: (counts[a], a))
+
+
+def _broken_cps_ties_high(oracle: Oracle, samples: int) -> Response:
     """A deliberately broken CPS-Path: plurality ties go to the HIGHER index."""
-    K, H = oracle.vocab_size, oracle.horizon
-    prefix: tuple[int, ...] = ()
-    for _ in range(H):
-        counts = [0] * K
-        for _ in range(samples):
-            token = oracle.query(prefix, 1)[0].token
-            assert token is not None
-            counts[token] += 1
-        prefix = (*prefix, max(range(K), key=lambda a: (counts[a], a)))
-    return prefix
+    return plurality_walk(oracle, samples, vote=_broken_vote_ties_high)
 
 
 def check_HP2_catches_wrong_tiebreak() -> CheckOutcome:
     """Power: the exact-success check rejects a CPS-Path whose ties go to the higher index."""
     try:
-        check_HP2_exact_success(_cps_ties_high)
+        check_HP2_exact_success(_broken_cps_ties_high)
     except AssertionError as err:
         assert "HP2 exact success" in str(err), err
         return CheckOutcome(1, f"caught: {err}")
     raise AssertionError("the HP2 exact-success check passed a wrong tie-break")
 
 
-GRID_ALPHAS = {K: tuple(Fraction(1, K) + j * (1 - Fraction(1, K)) / 4 for j in (1, 2, 3))
-               for K in range(2, 6)}
-BOUND_DOMAIN = ("K in 2..5, alpha = 1/K + j(1-1/K)/4 for j=1,2,3, m in 1..60, H in 1..10: "
-                "exact worst-case failure 1-(min_a q(a))^H against a rigorous lower end of "
-                "H(K-1)exp(-m Delta^2/2); q(a) decreasing in a for m <= 20")
+GRID_VOCABS = range(2, 6)
+BOUND_SAMPLES = range(1, 61)
+BOUND_HORIZONS = range(1, 11)
+MONOTONE_SAMPLES = 20
+BOUND_DOMAIN = (f"K in {range_text(GRID_VOCABS)}, {ALPHA_GRID_TEXT}, m in "
+                f"{range_text(BOUND_SAMPLES)}, H in {range_text(BOUND_HORIZONS)}: exact "
+                "worst-case failure 1-(min_a q(a))^H against a rigorous lower end of "
+                f"H(K-1)exp(-m Delta^2/2); q(a) decreasing in a for m <= {MONOTONE_SAMPLES}")
 
 
 def check_HP2_bound_grid() -> CheckOutcome:
     """`P(zhat != z) <= H (K-1) exp(-m Delta^2 / 2)` for every `z` on the grid (the worst `z`
     uses the least `q(a)`), with the exact failure and a rigorous bound."""
     count = 0
-    for K, alphas in GRID_ALPHAS.items():
-        for alpha in alphas:
-            for m in range(1, 61):
+    for K in GRID_VOCABS:
+        for alpha in alpha_grid(K):
+            for m in BOUND_SAMPLES:
                 q = compute_plurality_win_probabilities(HiddenPathFamily(K, 1, alpha), m)
-                if m <= 20:
+                if m <= MONOTONE_SAMPLES:
                     assert all(q[a] >= q[a + 1] for a in range(K - 1)), (K, alpha, m, q)
-                for H in range(1, 11):
+                for H in BOUND_HORIZONS:
                     family = HiddenPathFamily(K, H, alpha)
                     failure = 1 - min(q) ** H
                     low, _ = compute_HP2_failure_bound(family, m)
@@ -141,39 +157,36 @@ def check_HP2_bound_grid() -> CheckOutcome:
     return CheckOutcome(count)
 
 
-M_DOMAIN = ("K=2, alpha in {3/5, 3/4}; K=3, alpha in {1/2, 2/3}; K=4, alpha=5/8; H in 1..10; "
-            "delta in {1/2, 1/10, 1/100}: m = ceil((2/Delta^2) ln(H(K-1)/delta)) gives exact "
-            "worst-case success >= 1 - delta")
+M_ALPHAS = {2: ("3/5", "3/4"), 3: ("1/2", "2/3"), 4: ("5/8",)}
+M_HORIZONS = range(1, 11)
+M_DELTAS = (Fraction(1, 2), Fraction(1, 10), Fraction(1, 100))
+M_DOMAIN = ("; ".join(f"K={K}, alpha in {set_text(alphas)}" for K, alphas in M_ALPHAS.items())
+            + f"; H in {range_text(M_HORIZONS)}; delta in {set_text(M_DELTAS)}: m = "
+            "ceil((2/Delta^2) ln(H(K-1)/delta)) gives exact worst-case success >= 1 - delta")
 
 
 def check_HP2_m_sufficient() -> CheckOutcome:
     """With `m` chosen from the bound the exact worst-case success is at least `1 - delta`,
     with exactly `H*m` queries (the count is checked on the oracle by the other checks)."""
-    count = 0
-    for K, alphas in ((2, ("3/5", "3/4")), (3, ("1/2", "2/3")), (4, ("5/8",))):
-        for alpha in alphas:
-            for H in range(1, 11):
-                family = HiddenPathFamily(K, H, alpha)
-                for delta in (Fraction(1, 2), Fraction(1, 10), Fraction(1, 100)):
-                    assert is_HP2_m_sufficient(family, delta), (K, H, alpha, delta)
-                    count += 1
-    return CheckOutcome(count)
+    cases = ((HiddenPathFamily(K, H, alpha), delta) for K, alphas in M_ALPHAS.items()
+             for alpha in alphas for H in M_HORIZONS for delta in M_DELTAS)
+    return for_all(cases, lambda case: is_HP2_m_sufficient(*case))
+
+
+CEILING_HORIZONS = (1, 2, 5, 10, 40)
+CEILING_DELTAS = (Fraction(1, 2), Fraction(1, 20), Fraction(1, 1000))
 
 
 def check_HP2_symbolic_m() -> CheckOutcome:
     """sympy: `m* = (2/Delta^2) ln(H(K-1)/delta)` is the unique solution of the bound equal
     to `delta`, and the bound decreases in `m`; `compute_cps_m` is its ceiling (checked
     against the float value on a grid, away from integers)."""
-    import math
-
-    from genaccess.proofs.hidden_path_symbolic import check_HP2_m_from_bound
-
     assert check_HP2_m_from_bound(), "sympy could not derive m from the HP2 bound"
     count = 1
-    for K, alphas in GRID_ALPHAS.items():
-        for alpha in alphas:
-            for H in (1, 2, 5, 10, 40):
-                for delta in (Fraction(1, 2), Fraction(1, 20), Fraction(1, 1000)):
+    for K in GRID_VOCABS:
+        for alpha in alpha_grid(K):
+            for H in CEILING_HORIZONS:
+                for delta in CEILING_DELTAS:
                     family = HiddenPathFamily(K, H, alpha)
                     real = 2 / float(family.margin) ** 2 * math.log(H * (K - 1) / float(delta))
                     if abs(real - round(real)) > 1e-6:
@@ -182,21 +195,24 @@ def check_HP2_symbolic_m() -> CheckOutcome:
     return CheckOutcome(count)
 
 
+FUZZ_VOCABS = range(2, 6)
+FUZZ_HORIZONS = range(1, 9)
+FUZZ_SAMPLES = range(1, 13)
+
+
 def check_HP2_fuzz_cps() -> CheckOutcome:
     """Random instances: CPS-Path makes exactly `H*m` queries and generates `H*m` tokens, its
     transcript satisfies LR, and it never queries off its own path."""
-    from genaccess.reference.cps_path import cps_path
-
     seen = [0]
 
-    @given(st.integers(2, 5), st.integers(1, 8), st.integers(1, 3), st.integers(1, 12),
+    @given(st.sampled_from(FUZZ_VOCABS), st.sampled_from(FUZZ_HORIZONS),
+           st.sampled_from(ALPHA_GRID_STEPS), st.sampled_from(FUZZ_SAMPLES),
            st.integers(0, 2**32 - 1), st.data())
     def cps_is_sound(K: int, H: int, j: int, m: int, seed: int, data: st.DataObject) -> None:
         seen[0] += 1
-        family = HiddenPathFamily(K, H, GRID_ALPHAS[K][j - 1])
+        family = HiddenPathFamily(K, H, grid_alpha(K, j))
         z = tuple(data.draw(st.lists(st.integers(0, K - 1), min_size=H, max_size=H)))
-        oracle = Oracle(family.generator(z), access_model("local-reset/sample"),
-                        rng=random.Random(seed))
+        oracle = Oracle(family.generator(z), CPS_ACCESS, rng=random.Random(seed))
         guess = cps_path(oracle, m)
         assert oracle.queries_used == H * m == oracle.tokens_generated
         assert is_local_reset(oracle.transcript, H)
@@ -213,16 +229,14 @@ MONTE_CARLO = (  # K, H, alpha, m, runs
     (4, 3, "5/8", 3, 2000),
 )
 MONTE_CARLO_DOMAIN = ("seed 0; z drawn uniformly per run; (K,H,alpha,m,runs) in "
-                      + ", ".join(str(x) for x in MONTE_CARLO)
+                      + cases_text(MONTE_CARLO)
                       + f"; two-sided Clopper-Pearson at false alarm {CHECK_FALSE_ALARM}")
 
 
 def check_HP2_monte_carlo() -> CheckOutcome:
     """The success rate of CPS-Path through the oracle is consistent with the exact average
     success `(mean_a q(a))^H` (z uniform) at false-alarm rate 1e-9."""
-    from genaccess.reference.cps_path import cps_path
-
-    access = access_model("local-reset/sample")
+    access = CPS_ACCESS
     total = 0
     details = []
     for K, H, alpha, m, runs in MONTE_CARLO:
@@ -230,10 +244,11 @@ def check_HP2_monte_carlo() -> CheckOutcome:
         q = compute_plurality_win_probabilities(family, m)
         exact = (sum(q, Fraction(0)) / K) ** H
         rng = random.Random(0)
+        chooser = RandomChooser(rng)
         successes = 0
         for _ in range(runs):
             z = tuple(rng.randrange(K) for _ in range(H))
-            oracle = Oracle(family.generator(z), access, rng=rng)
+            oracle = Oracle(family.generator(z), access, rng=chooser)
             successes += cps_path(oracle, m) == z
         assert is_consistent(exact, successes, runs), (
             f"HP2 Monte Carlo: K={K}, H={H}, alpha={alpha}, m={m}: {successes}/{runs} "
@@ -246,9 +261,13 @@ def check_HP2_monte_carlo() -> CheckOutcome:
 ADAPTIVE_GRID = (  # K, alpha, max H
     (2, "3/4", 4), (2, "3/5", 2), (3, "2/3", 3), (4, "5/8", 1),
 )
+ADAPTIVE_DELTAS = (Fraction(1, 2), Fraction(1, 10))
+ADAPTIVE_EXTRA = (3, "1/2", 1, Fraction(1, 2))
+"""(K, alpha, H, delta): a margin-below-one case beside the grid."""
 ADAPTIVE_DOMAIN = ("DP over count vectors, every path token: (K, alpha, H) for "
                    + ", ".join(f"K={K}, alpha={a}, H<={h}" for K, a, h in ADAPTIVE_GRID)
-                   + ", delta in {1/2, 1/10}; and K=3, alpha=1/2, H=1, delta=1/2")
+                   + f", delta in {set_text(ADAPTIVE_DELTAS)}; and (K, alpha, H, delta) = "
+                   + text(ADAPTIVE_EXTRA))
 
 
 def check_HP2_adaptive_stage_error(margin_override: int | None = None) -> CheckOutcome:
@@ -256,8 +275,8 @@ def check_HP2_adaptive_stage_error(margin_override: int | None = None) -> CheckO
     at every on-path prefix (exact DP over count vectors)."""
     count = 0
     cases = [(K, alpha, H, delta) for K, alpha, max_H in ADAPTIVE_GRID
-             for H in range(1, max_H + 1) for delta in (Fraction(1, 2), Fraction(1, 10))]
-    cases.append((3, "1/2", 1, Fraction(1, 2)))
+             for H in range(1, max_H + 1) for delta in ADAPTIVE_DELTAS]
+    cases.append(ADAPTIVE_EXTRA)
     for K, alpha, H, delta in cases:
         family = HiddenPathFamily(K, H, alpha)
         test = compute_adaptive_parameters(family, delta)
@@ -288,16 +307,14 @@ ADAPTIVE_LAW_CASES = ((2, "3/4", 1, "1/2"), (2, "9/10", 1, "1/10"), (2, "9/10", 
 """Small enough for the learner's whole choice tree: margins 2, 2, 1, 1 and caps 12, 10, 7, 8."""
 ADAPTIVE_LAW_DOMAIN = ("every z and every random outcome of the adaptive learner through the "
                        "oracle, (K, alpha, H, delta) in "
-                       + ", ".join(str(c) for c in ADAPTIVE_LAW_CASES))
+                       + cases_text(ADAPTIVE_LAW_CASES))
 
 
 def check_HP2_adaptive_exact_law() -> CheckOutcome:
     """The adaptive learner's exact success through the oracle equals the product of the DP
     stage laws, is at least `1 - delta`, uses at most `H * cap` queries, and every branch's
     transcript satisfies LR."""
-    from genaccess.reference.adaptive_cps import adaptive_cps
-
-    access = access_model("local-reset/sample")
+    access = ADAPTIVE_ACCESS
     count = 0
     for K, alpha, H, delta in ADAPTIVE_LAW_CASES:
         family = HiddenPathFamily(K, H, alpha)
@@ -306,12 +323,11 @@ def check_HP2_adaptive_exact_law() -> CheckOutcome:
         for z in family.paths():
             g = family.generator(z)
 
-            def run(chooser: Chooser, g: object = g, z: Response = z, alpha: str = alpha,
-                    delta: str = delta, H: int = H, cap: int = test.cap
-                    ) -> tuple[bool, bool, bool]:
+            def run(chooser: Chooser, g: object = g, z: Response = z, H: int = H,
+                    test: SequentialTest = test) -> tuple[bool, bool, bool]:
                 oracle = Oracle(g, access, rng=chooser)  # type: ignore[arg-type]
-                guess = adaptive_cps(oracle, alpha, delta)
-                return (guess == z, oracle.queries_used <= H * cap,
+                guess = sequential_cps(oracle, test)
+                return (guess == z, oracle.queries_used <= H * test.cap,
                         is_local_reset(oracle.transcript, H))
 
             law = exact_law(run)
@@ -326,25 +342,33 @@ def check_HP2_adaptive_exact_law() -> CheckOutcome:
     return CheckOutcome(count, "(case, z) pairs, each over the learner's whole choice tree")
 
 
+ADAPTIVE_FUZZ_VOCABS = range(2, 5)
+ADAPTIVE_FUZZ_HORIZONS = range(1, 6)
+ADAPTIVE_FUZZ_STEPS = (2, 3)
+"""The `ALPHA_GRID_STEPS` the adaptive fuzz draws (the larger margins: its test's cap)."""
+ADAPTIVE_FUZZ_DELTAS = ("1/2", "1/10", "1/100")
+ADAPTIVE_FUZZ_RUNS = 100
+
+
 def check_HP2_adaptive_fuzz() -> CheckOutcome:
     """Random instances: the adaptive learner keeps LR, stays within `H * cap` queries, and
     its success over 100 seeded runs does not reject `P(success) >= 1 - delta` at 1e-9."""
-    from genaccess.reference.adaptive_cps import adaptive_cps
-
     seen = [0]
 
-    @given(st.integers(2, 4), st.integers(1, 5), st.integers(2, 3),
-           st.sampled_from(["1/2", "1/10", "1/100"]), st.integers(0, 2**32 - 1))
+    @given(st.sampled_from(ADAPTIVE_FUZZ_VOCABS), st.sampled_from(ADAPTIVE_FUZZ_HORIZONS),
+           st.sampled_from(ADAPTIVE_FUZZ_STEPS), st.sampled_from(ADAPTIVE_FUZZ_DELTAS),
+           st.integers(0, 2**32 - 1))
     def adaptive_is_sound(K: int, H: int, j: int, delta: str, seed: int) -> None:
         seen[0] += 1
-        family = HiddenPathFamily(K, H, GRID_ALPHAS[K][j - 1])
+        family = HiddenPathFamily(K, H, grid_alpha(K, j))
         test = compute_adaptive_parameters(family, delta)
         rng = random.Random(seed)
-        successes, runs = 0, 100
+        chooser = RandomChooser(rng)
+        successes, runs = 0, ADAPTIVE_FUZZ_RUNS
         for _ in range(runs):
             z = tuple(rng.randrange(K) for _ in range(H))
-            oracle = Oracle(family.generator(z), access_model("local-reset/sample"), rng=rng)
-            successes += adaptive_cps(oracle, family.alpha, delta) == z
+            oracle = Oracle(family.generator(z), ADAPTIVE_ACCESS, rng=chooser)
+            successes += sequential_cps(oracle, test) == z
             assert oracle.queries_used <= H * test.cap
             assert is_local_reset(oracle.transcript, H)
         assert is_at_least(1 - Fraction(delta), successes, runs), (successes, runs)
@@ -370,9 +394,12 @@ CLAIM = Claim(
         Check("HP2_bound_grid", CheckKind.EXHAUSTIVE, BOUND_DOMAIN, check_HP2_bound_grid),
         Check("HP2_m_sufficient", CheckKind.EXHAUSTIVE, M_DOMAIN, check_HP2_m_sufficient),
         Check("HP2_symbolic_m", CheckKind.SYMBOLIC,
-              "symbolic m, H, K, delta, Delta > 0; ceiling checked for K in 2..5, 3 alphas, "
-              "H in {1,2,5,10,40}, delta in {1/2, 1/20, 1/1000}", check_HP2_symbolic_m),
-        Check("HP2_fuzz_cps", CheckKind.FUZZ, "random K<=5, H<=8, alpha on a grid, m<=12, z, seed",
+              f"symbolic m, H, K, delta, Delta > 0; ceiling checked for K in "
+              f"{range_text(GRID_VOCABS)}, {ALPHA_GRID_TEXT}, H in {set_text(CEILING_HORIZONS)}, "
+              f"delta in {set_text(CEILING_DELTAS)}", check_HP2_symbolic_m),
+        Check("HP2_fuzz_cps", CheckKind.FUZZ,
+              f"random K in {range_text(FUZZ_VOCABS)}, H in {range_text(FUZZ_HORIZONS)}, "
+              f"{ALPHA_GRID_TEXT}, m in {range_text(FUZZ_SAMPLES)}, z, seed",
               check_HP2_fuzz_cps),
         Check("HP2_monte_carlo", CheckKind.FUZZ, MONTE_CARLO_DOMAIN, check_HP2_monte_carlo),
         Check("HP2_adaptive_stage_error", CheckKind.EXHAUSTIVE, ADAPTIVE_DOMAIN,
@@ -380,8 +407,11 @@ CLAIM = Claim(
         Check("HP2_adaptive_exact_law", CheckKind.EXHAUSTIVE, ADAPTIVE_LAW_DOMAIN,
               check_HP2_adaptive_exact_law),
         Check("HP2_adaptive_fuzz", CheckKind.FUZZ,
-              "random K<=4, H<=5, alpha on a grid, delta in {1/2,1/10,1/100}, 100 runs each, "
-              "one-sided binomial test at 1e-9", check_HP2_adaptive_fuzz),
+              f"random K in {range_text(ADAPTIVE_FUZZ_VOCABS)}, H in "
+              f"{range_text(ADAPTIVE_FUZZ_HORIZONS)}, alpha = 1/K + j(1-1/K)/4 for j in "
+              f"{set_text(ADAPTIVE_FUZZ_STEPS)}, delta in {set_text(ADAPTIVE_FUZZ_DELTAS)}, "
+              f"{ADAPTIVE_FUZZ_RUNS} runs each, one-sided binomial test at {CHECK_FALSE_ALARM}",
+              check_HP2_adaptive_fuzz),
         Check("HP2_catches_wrong_tiebreak", CheckKind.POWER,
               "exact-success check against CPS-Path with ties to the higher index",
               check_HP2_catches_wrong_tiebreak),

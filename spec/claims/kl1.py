@@ -9,6 +9,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.spec.checking import for_all, set_text
 from genaccess.spec.kl_objective import (
     as_expr,
     expected_reward,
@@ -22,6 +23,7 @@ from genaccess.spec.kl_objective import (
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 
 SYMBOLIC_SIZES = (2, 3, 4)
+"""Sizes of the outcome spaces on which the identity is proved symbolically."""
 
 
 def _symbolic_instance(n: int) -> tuple[dict[int, sympy.Expr], dict[int, sympy.Expr],
@@ -34,13 +36,15 @@ def _symbolic_instance(n: int) -> tuple[dict[int, sympy.Expr], dict[int, sympy.E
     return dict(enumerate(p)), dict(enumerate(q)), rewards, sympy.Symbol("beta", positive=True)
 
 
+def _symbolic_identity(n: int) -> bool:
+    p, q, r, beta = _symbolic_instance(n)
+    return is_KL1_identity(p, q, r.__getitem__, beta)
+
+
 def check_KL1_symbolic() -> CheckOutcome:
     """sympy: the identity for symbolic p, pref (each summing to 1), rewards and beta > 0,
-    on outcome spaces of size 2, 3 and 4."""
-    for n in SYMBOLIC_SIZES:
-        p, q, r, beta = _symbolic_instance(n)
-        assert is_KL1_identity(p, q, r.__getitem__, beta), f"n={n}"
-    return CheckOutcome(len(SYMBOLIC_SIZES))
+    on outcome spaces of each size in `SYMBOLIC_SIZES`."""
+    return for_all(SYMBOLIC_SIZES, _symbolic_identity)
 
 
 @st.composite
@@ -52,7 +56,7 @@ def _laws(draw: st.DrawFn, n: int, positive: bool) -> dict[int, Fraction]:
 
 
 @st.composite
-def kl_instances(draw: st.DrawFn) -> tuple[dict[int, Fraction], dict[int, Fraction],
+def _kl_instances(draw: st.DrawFn) -> tuple[dict[int, Fraction], dict[int, Fraction],
                                           tuple[Fraction, ...], Fraction]:
     """(p, pref, r, beta): p may have zeros, pref has full support, r in [0, 1]."""
     n = draw(st.integers(2, 5))
@@ -68,7 +72,7 @@ def check_KL1_random_exact() -> CheckOutcome:
     SubOpt(pstar) = 0."""
     seen = [0]
 
-    @given(kl_instances())
+    @given(_kl_instances())
     def kl1_holds(case: tuple[dict[int, Fraction], dict[int, Fraction], tuple[Fraction, ...],
                               Fraction]) -> None:
         p, pref, r, beta = case
@@ -84,7 +88,7 @@ def check_KL1_random_exact() -> CheckOutcome:
     return CheckOutcome(seen[0])
 
 
-def _wrong_objective_identity(p: dict[int, sympy.Expr], q: dict[int, sympy.Expr],
+def _broken_objective_identity(p: dict[int, sympy.Expr], q: dict[int, sympy.Expr],
                               r: tuple[sympy.Symbol, ...], beta: sympy.Symbol) -> bool:
     # Broken variant: the penalty uses KL(pref || p) instead of KL(p || pref).
     reward = r.__getitem__
@@ -97,7 +101,7 @@ def _wrong_objective_identity(p: dict[int, sympy.Expr], q: dict[int, sympy.Expr]
 def check_KL1_catches_reversed_kl() -> CheckOutcome:
     """Power: with the penalty KL(pref || p) the symbolic identity is not proved."""
     p, q, r, beta = _symbolic_instance(2)
-    assert not _wrong_objective_identity(p, q, r, beta), "reversed KL passed the identity"
+    assert not _broken_objective_identity(p, q, r, beta), "reversed KL passed the identity"
     return CheckOutcome(1)
 
 
@@ -111,7 +115,8 @@ CLAIM = Claim(
     predicates=(is_KL1_identity, is_KL1_pinsker),
     checks=(
         Check("KL1_symbolic_identity", CheckKind.SYMBOLIC,
-              "symbolic p, pref, r, beta on outcome spaces of size 2, 3, 4", check_KL1_symbolic),
+              f"symbolic p, pref, r, beta on outcome spaces of size {set_text(SYMBOLIC_SIZES)}",
+              check_KL1_symbolic),
         Check("KL1_random_exact", CheckKind.FUZZ,
               "random rational p (zeros allowed), pref > 0, r in {0,1/4,..,1}, beta in "
               "(0, 8], 2..5 outcomes", check_KL1_random_exact),

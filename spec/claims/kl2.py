@@ -22,7 +22,7 @@ from genaccess.spec.strategies import generators
 
 
 @st.composite
-def rewards(draw: st.DrawFn, vocab_size: int, horizon: int) -> dict[Response, Fraction]:
+def _rewards(draw: st.DrawFn, vocab_size: int, horizon: int) -> dict[Response, Fraction]:
     """A random outcome reward `r: V^H -> [0, 1]` on a quarter grid."""
     return {y: Fraction(draw(st.integers(0, 4)), 4) for y in all_responses(vocab_size, horizon)}
 
@@ -34,7 +34,7 @@ def check_KL2_random_exact() -> CheckOutcome:
     @given(generators(max_vocab=3, max_horizon=2), st.data())
     def kl2_holds(g: Generator, data: st.DataObject) -> None:
         seen[0] += 1
-        r = data.draw(rewards(g.vocab_size, g.horizon))
+        r = data.draw(_rewards(g.vocab_size, g.horizon))
         beta = Fraction(data.draw(st.integers(1, 6)), data.draw(st.integers(1, 3)))
         assert is_KL2_autoregressive(g, r.__getitem__, beta), (g.table(), r, beta)
 
@@ -42,15 +42,16 @@ def check_KL2_random_exact() -> CheckOutcome:
     return CheckOutcome(seen[0])
 
 
-def _unnormalised(g: Generator, reward: Reward, beta: object, u: Prefix
-                  ) -> tuple[sympy.Expr, ...]:
+def _broken_unnormalised(g: Generator, reward: Reward, beta: object, u: Prefix
+                         ) -> tuple[sympy.Expr, ...]:
     # Broken variant: forgets to divide by W(u).
     dist = g.next_token(u)
     return tuple(as_expr(dist[a]) * continuation_weight(g, reward, beta, (*u, a))
                  for a in range(g.vocab_size))
 
 
-def _pref_only(g: Generator, reward: Reward, beta: object, u: Prefix) -> tuple[sympy.Expr, ...]:
+def _broken_pref_only(g: Generator, reward: Reward, beta: object, u: Prefix
+                      ) -> tuple[sympy.Expr, ...]:
     # Broken variant: tilts only the last token (a greedy, myopic "pstar").
     return tilted_next_token(g, lambda y: 0, beta, u)
 
@@ -61,7 +62,7 @@ def check_KL2_catches_broken_rules() -> CheckOutcome:
     table: dict[Response, object] = {(0, 0): 1, (0, 1): 0, (1, 0): Fraction(1, 2), (1, 1): 0}
     reward = table.__getitem__
     assert is_KL2_autoregressive(g, reward, Fraction(1, 2))
-    for broken in (_unnormalised, _pref_only):
+    for broken in (_broken_unnormalised, _broken_pref_only):
         assert not is_KL2_autoregressive(g, reward, Fraction(1, 2), broken), broken.__name__
     return CheckOutcome(2)
 

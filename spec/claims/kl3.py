@@ -9,47 +9,22 @@ import sympy
 import z3
 
 from genaccess.proofs.result import prove, require_proved
+from genaccess.spec.checking import cases_text, for_all, set_text
 from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.kl_objective import (
-    as_expr,
-    calibrated_beta,
-    is_zero,
-    path_reward,
-    reference_law,
-    tilted_law,
-)
-from genaccess.spec.prefix import Response
+from genaccess.spec.kl_objective import as_expr, calibrated_beta, is_zero
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
-
-
-def compute_KL3_path_mass(family: HiddenPathFamily, path: Response, beta: object = None
-                          ) -> sympy.Expr:
-    """`pstar(z)` computed from the definitions (the whole law on `V^H`)."""
-    b = calibrated_beta(family.alpha, family.horizon) if beta is None else beta
-    law = tilted_law(reference_law(family.generator(path)), path_reward(path), b)
-    return law[tuple(path)]
-
-
-def is_KL3(family: HiddenPathFamily, path: Response) -> bool:
-    """KL3: `pstar(z) = 1/(2 - alpha^H)` exactly, and it is `>= 1/2`."""
-    closed = 1 / (2 - as_expr(family.alpha) ** family.horizon)
-    return is_zero(compute_KL3_path_mass(family, path) - closed) and bool(closed >= Fraction(1, 2))
-
+from genaccess.spec.tilted_path import compute_KL3_path_mass, is_KL3
 
 ALPHAS = {2: (Fraction(2, 3), Fraction(9, 10)), 3: (Fraction(1, 2), Fraction(4, 5))}
 SHAPES = ((2, 1), (2, 2), (2, 3), (3, 1), (3, 2), (3, 3))
+"""(K, H); every hidden path of each, at the two alphas `ALPHAS[K]`."""
 
 
 def check_KL3_exhaustive() -> CheckOutcome:
     """Every hidden path for K in {2,3}, H in {1,2,3}, two alphas each: exact equality."""
-    count = 0
-    for K, H in SHAPES:
-        for alpha in ALPHAS[K]:
-            family = HiddenPathFamily(K, H, alpha)
-            for z in family.paths():
-                assert is_KL3(family, z), (K, H, alpha, z)
-                count += 1
-    return CheckOutcome(count)
+    cases = [(family, z) for K, H in SHAPES for alpha in ALPHAS[K]
+             for family in (HiddenPathFamily(K, H, alpha),) for z in family.paths()]
+    return for_all(cases, lambda case: is_KL3(*case))
 
 
 def check_KL3_symbolic() -> CheckOutcome:
@@ -89,7 +64,8 @@ CLAIM = Claim(
     predicates=(is_KL3,),
     checks=(
         Check("KL3_exhaustive", CheckKind.EXHAUSTIVE,
-              "every z for (K,H) in {2,3}x{1,2,3}, alpha in {2/3, 9/10} (K=2), {1/2, 4/5} (K=3)",
+              f"every z for (K, H) in {cases_text(SHAPES)}; alpha in "
+              + "; ".join(f"{set_text(alphas)} (K={K})" for K, alphas in ALPHAS.items()),
               check_KL3_exhaustive),
         Check("KL3_symbolic", CheckKind.SYMBOLIC,
               "symbolic alpha > 0 and integer H >= 1 (sympy); s = alpha^H in (0,1) (z3)",

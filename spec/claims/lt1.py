@@ -14,6 +14,7 @@ from genaccess.proofs.leader_trie_margin import (
     sympy_LT1_identities,
 )
 from genaccess.proofs.result import ProofStatus, require_proved
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.leader_trie import (
@@ -24,6 +25,7 @@ from genaccess.spec.leader_trie import (
     leader_trie_generator,
     max_leaders,
 )
+from genaccess.spec.leader_trie_strategies import leader_tries
 from genaccess.spec.prefix import all_prefixes, all_responses
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 
@@ -38,18 +40,10 @@ EXHAUSTIVE_SHAPES: tuple[tuple[int, int, F], ...] = (
 """(K, H, lambda) whose every admissible trie LT1 is checked on (every prefix, every token)."""
 
 
-def _shapes_text(shapes: tuple[tuple[int, int, F], ...]) -> str:
-    return ", ".join(f"({K},{H},{lam})" for K, H, lam in shapes)
-
-
 def check_LT1_exhaustive_tries() -> CheckOutcome:
     """Every admissible trie of every listed (K, H, lambda): LT1 at every prefix, exactly."""
-    count = 0
-    for K, H, lam in EXHAUSTIVE_SHAPES:
-        for trie in all_leader_tries(K, H, lam):
-            assert is_LT1_margin(trie), f"LT1 fails on {trie}"
-            count += 1
-    return CheckOutcome(count, f"{count} tries over {len(EXHAUSTIVE_SHAPES)} shapes")
+    tries = (trie for K, H, lam in EXHAUSTIVE_SHAPES for trie in all_leader_tries(K, H, lam))
+    return for_all(tries, is_LT1_margin, f"tries over {len(EXHAUSTIVE_SHAPES)} shapes")
 
 
 def check_LT1_z3_margin() -> CheckOutcome:
@@ -80,8 +74,8 @@ def _lambda_grid(vocab_size: int) -> list[F]:
 def check_LT1_rows_and_admissibility() -> CheckOutcome:
     """Every leader count l in 0..K and every lambda in (1/K, 1/2] with denominator < 25,
     K in 3..8: the LT1 row holds exactly when l <= floor(1/lambda), and `LeaderTrie`
-    accepts a root with l leaders exactly then (THEORY.md's K=3, lambda=2/5, Y={0,1,2}
-    example is refused: its row would sum to 6/5)."""
+    accepts a root with l leaders exactly then (docs/theory.md's LT1 example K=3,
+    lambda=2/5, Y={0,1,2} is refused: its row would sum to 6/5)."""
     count = 0
     for K in ROW_VOCABS:
         for lam in _lambda_grid(K):
@@ -103,12 +97,13 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
     except InvalidDefinition as err:
         assert err.field == "responses" and "inadmissible" in err.rule, err
     else:
-        raise AssertionError("THEORY.md's inadmissible example was accepted")
+        raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
     assert 3 * F(2, 5) == F(6, 5)
     return CheckOutcome(count, "rows (K, lambda, l)")
 
 
 HP_SHAPES = ((3, 1), (3, 2), (3, 3), (4, 1), (4, 2), (4, 3))
+HP_MAX_DENOMINATOR = 10
 
 
 def check_LT1_hidden_path_is_one_response_case() -> CheckOutcome:
@@ -117,7 +112,7 @@ def check_LT1_hidden_path_is_one_response_case() -> CheckOutcome:
     hidden-path family HP(K, H, alpha) (`genaccess.spec.hidden_path`) at every prefix."""
     count = 0
     for K, H in HP_SHAPES:
-        for lam in (x for x in _lambda_grid(K) if x.denominator <= 10):
+        for lam in (x for x in _lambda_grid(K) if x.denominator <= HP_MAX_DENOMINATOR):
             family = HiddenPathFamily(K, H, lam)
             for z in all_responses(K, H):
                 ours = leader_trie_generator(LeaderTrie.hidden_path(K, H, lam, z))
@@ -128,13 +123,17 @@ def check_LT1_hidden_path_is_one_response_case() -> CheckOutcome:
     return CheckOutcome(count, "(K, H, lambda, z) cases")
 
 
+FUZZ_VOCABS = (3, 4, 5, 6)
+FUZZ_HORIZON = 3
+FUZZ_INTERNAL = 8
+
+
 def check_LT1_fuzz_hypothesis_tries() -> CheckOutcome:
     """Random admissible tries (K in 3..6, H <= 3): LT1 at every prefix."""
-    from genaccess.spec.claims.lt2 import leader_tries
-
     seen = [0]
 
-    @given(leader_tries(vocab_sizes=(3, 4, 5, 6), max_horizon=3, max_internal=8))
+    @given(leader_tries(vocab_sizes=FUZZ_VOCABS, max_horizon=FUZZ_HORIZON,
+                        max_internal=FUZZ_INTERNAL))
     def margin_holds(trie: LeaderTrie) -> None:
         seen[0] += 1
         assert is_LT1_margin(trie), trie
@@ -173,17 +172,19 @@ CLAIM = Claim(
         Check("LT1_sympy_identities", CheckKind.SYMBOLIC, "symbolic K, lambda, l",
               check_LT1_sympy_identities),
         Check("LT1_exhaustive_tries", CheckKind.EXHAUSTIVE,
-              "every admissible trie for (K,H,lambda) in " + _shapes_text(EXHAUSTIVE_SHAPES),
+              "every admissible trie for (K,H,lambda) in " + cases_text(EXHAUSTIVE_SHAPES),
               check_LT1_exhaustive_tries),
         Check("LT1_rows_and_admissibility", CheckKind.EXHAUSTIVE,
-              "K in 3..8, lambda in (1/K, 1/2] with denominator 2..24, leader count 0..K",
+              f"K in {range_text(ROW_VOCABS)}, lambda in (1/K, 1/2] with denominator "
+              f"{range_text(ROW_DENOMINATORS)}, leader count 0..K",
               check_LT1_rows_and_admissibility),
         Check("LT1_hidden_path_is_one_response_case", CheckKind.EXHAUSTIVE,
-              "(K,H) in " + ", ".join(map(str, HP_SHAPES)) + ", every z, every lambda in "
-              "(1/K, 1/2] with denominator <= 10, every prefix",
+              f"(K,H) in {cases_text(HP_SHAPES)}, every z, every lambda in (1/K, 1/2] with "
+              f"denominator <= {HP_MAX_DENOMINATOR}, every prefix",
               check_LT1_hidden_path_is_one_response_case),
         Check("LT1_fuzz_random_tries", CheckKind.FUZZ,
-              "random admissible tries, K in 3..6, H <= 3, <= 8 internal nodes",
+              f"random admissible tries, K in {set_text(FUZZ_VOCABS)}, H <= {FUZZ_HORIZON}, "
+              f"<= {FUZZ_INTERNAL} internal nodes",
               check_LT1_fuzz_hypothesis_tries),
         Check("LT1_catches_dropped_admissibility", CheckKind.POWER,
               "z3 without l lambda <= 1; the row predicate on every inadmissible count",

@@ -2,8 +2,8 @@
 LR, and success `>= 1 - delta/2` for `m >= ln(2SK/delta) / (2 gamma^2)`; with `full`
 answers, certainty in exactly `|internal nodes|` queries.
 
-The reference learners live in `genaccess.reference` and are imported inside the checks
-(the spec never imports the reference layer at module level).
+The predicates live in `genaccess.spec.leader_classification`, the learners in
+`genaccess.reference` (their access models are read from `genaccess.reference.learners`).
 """
 
 from __future__ import annotations
@@ -11,40 +11,41 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from fractions import Fraction as F
+from itertools import product
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genaccess.spec.access import access_model
+from genaccess.reference.bfs_trie import bfs_trie
+from genaccess.reference.learners import LEADER_TRIE, learner
+from genaccess.reference.trie_logits_learner import logits_trie
 from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text
+from genaccess.spec.leader_classification import (
+    bfs_success_probability,
+    compute_samples_per_node,
+    is_LT2_samples_sufficient,
+    node_correct_probability,
+    node_misclassification_probability,
+)
 from genaccess.spec.leader_trie import (
     LeaderTrie,
     all_leader_tries,
-    bfs_success_probability,
-    compute_samples_per_node,
     compute_theta,
     internal_nodes,
-    is_LT2_samples_sufficient,
     leader_trie_generator,
     max_leaders,
-    node_correct_probability,
-    node_misclassification_probability,
     trie_nodes,
 )
+from genaccess.spec.leader_trie_strategies import leader_tries
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
-from genaccess.spec.prefix import Prefix
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 from genaccess.spec.stats import CHECK_FALSE_ALARM, is_at_least, is_consistent
 
-LAMBDA_GRID: dict[int, tuple[F, ...]] = {
-    3: (F(2, 5), F(1, 2)),
-    4: (F(3, 10), F(1, 3), F(2, 5), F(1, 2)),
-    5: (F(1, 4), F(1, 3), F(2, 5), F(1, 2)),
-    6: (F(1, 4), F(1, 3), F(1, 2)),
-}
-"""lambda values per K used by the random tries (1/K < lambda <= 1/2)."""
+BFS_ACCESS = learner(LEADER_TRIE, "bfs").access_model
+LOGITS_ACCESS = learner(LEADER_TRIE, "logits").access_model
 
 FAST_LAMBDAS: dict[int, tuple[F, ...]] = {
     3: (F(1, 2),), 4: (F(5, 12), F(1, 2)), 5: (F(2, 5), F(1, 2)), 6: (F(1, 3), F(1, 2)),
@@ -52,32 +53,8 @@ FAST_LAMBDAS: dict[int, tuple[F, ...]] = {
 """lambda values with gamma >= 1/12, where LT2's m stays in the hundreds (Monte Carlo)."""
 
 
-@st.composite
-def leader_tries(draw: st.DrawFn, vocab_sizes: tuple[int, ...] = (3, 4, 5, 6),
-                 max_horizon: int = 3, max_internal: int = 6,
-                 lambdas: dict[int, tuple[F, ...]] | None = None) -> LeaderTrie:
-    """A random admissible trie: breadth-first from the root, each internal node draws a
-    leader set of 1..floor(1/lambda) distinct tokens, with at most `max_internal` internal
-    nodes in all (extra leaders are only drawn while the budget allows them)."""
-    K = draw(st.sampled_from(vocab_sizes))
-    lam = draw(st.sampled_from((lambdas or LAMBDA_GRID)[K]))
-    H = draw(st.integers(1, max_horizon))
-    responses: list[tuple[int, ...]] = []
-    queue: list[Prefix] = [()]
-    internal = 0
-    while queue:
-        u = queue.pop(0)
-        internal += 1
-        below = H - len(u) - 1  # internal nodes each extra leader adds under u
-        room = max_internal - internal - len(queue) - below
-        most = max_leaders(lam) if below == 0 else min(max_leaders(lam), 1 + room // below)
-        size = draw(st.integers(1, max(1, most)))
-        leaders = draw(st.lists(st.integers(0, K - 1), min_size=size, max_size=size,
-                                unique=True))
-        for a in leaders:
-            child = (*u, a)
-            (responses if len(child) == H else queue).append(child)
-    return LeaderTrie(K, H, lam, responses)
+def _lambdas_text(lambdas: dict[int, tuple[F, ...]]) -> str:
+    return "; ".join(f"K={K}: {set_text(values)}" for K, values in lambdas.items())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,27 +69,29 @@ def check_LT2_per_node_misclassification() -> CheckOutcome:
     """For every (K, lambda) with gamma >= 1/12, S in {1,2,4,8}, delta in {1/10, 1/2}: LT2's
     m (the least integer meeting the Hoeffding requirement, checked rigorously) makes the
     exact multinomial misclassification chance <= delta/(2S) at every admissible count."""
-    count = 0
-    worst = F(0)
-    for K, lams in FAST_LAMBDAS.items():
-        for lam in lams:
-            for cap in NODE_CAPS:
-                for delta in NODE_DELTAS:
-                    m = compute_samples_per_node(K, lam, cap, delta)
-                    assert is_LT2_samples_sufficient(K, lam, cap, delta, m), (K, lam, cap, m)
-                    assert m == 1 or not is_LT2_samples_sufficient(K, lam, cap, delta, m - 1)
-                    for leaders in range(1, max_leaders(lam) + 1):
-                        error = node_misclassification_probability(K, lam, leaders, m)
-                        assert error <= delta / (2 * cap), (K, lam, cap, delta, leaders, error)
-                        worst = max(worst, error * 2 * cap / delta)
-                        count += 1
-    return CheckOutcome(count, f"largest error / (delta/2S) = {float(worst):.3g}")
+    worst = [F(0)]
+    decided = [0]
+
+    def holds(case: tuple[int, F, int, F]) -> bool:
+        K, lam, cap, delta = case
+        m = compute_samples_per_node(K, lam, cap, delta)
+        assert is_LT2_samples_sufficient(K, lam, cap, delta, m), (K, lam, cap, m)
+        assert m == 1 or not is_LT2_samples_sufficient(K, lam, cap, delta, m - 1)
+        for leaders in range(1, max_leaders(lam) + 1):
+            error = node_misclassification_probability(K, lam, leaders, m)
+            assert error <= delta / (2 * cap), (K, lam, cap, delta, leaders, error)
+            worst[0] = max(worst[0], error * 2 * cap / delta)
+            decided[0] += 1
+        return True
+
+    cases = [(K, lam, cap, delta) for K, lams in FAST_LAMBDAS.items() for lam in lams
+             for cap in NODE_CAPS for delta in NODE_DELTAS]
+    for_all(cases, holds)
+    return CheckOutcome(decided[0], f"largest error / (delta/2S) = {float(worst[0]):.3g}")
 
 
 def _brute_node_correct(K: int, lam: F, leaders: int, samples: int) -> F:
     """The same chance by enumerating every sample sequence (tiny m only)."""
-    from itertools import product
-
     other = (1 - leaders * lam) / (K - leaders)
     probs = [lam] * leaders + [other] * (K - leaders)
     theta = compute_theta(K, lam)
@@ -139,31 +118,26 @@ TINY_BFS: tuple[tuple[int, int, F, tuple[int, ...]], ...] = (
 Learner = Callable[..., Any]
 
 
-def _bfs_law(trie: LeaderTrie, samples: int, cap: int, learner: Learner
+def _bfs_law(trie: LeaderTrie, samples: int, cap: int, run: Learner
              ) -> dict[tuple[Any, bool], F]:
     generator = leader_trie_generator(trie)
-    access = access_model("local-reset/sample")
     theta = compute_theta(trie.vocab_size, trie.lam)
 
     def experiment(chooser: Chooser) -> tuple[Any, bool]:
-        oracle = Oracle(generator, access, rng=chooser)
-        result = learner(oracle, theta=theta, samples=samples, cap=cap)
+        oracle = Oracle(generator, BFS_ACCESS, rng=chooser)
+        result = run(oracle, theta=theta, samples=samples, cap=cap)
         return result, is_local_reset(oracle.transcript, trie.horizon)
 
     return exact_law(experiment)
 
 
-def check_LT2_exact_law_small(learner: Learner | None = None) -> CheckOutcome:
+def check_LT2_exact_law_small(run: Learner = bfs_trie) -> CheckOutcome:
     """The exact law of the real BFS learner (every branch of its oracle's draws) on every
     admissible trie of the tiny shapes, with S = |internal| and S = |internal| - 1: every
     outcome makes <= S*m queries, satisfies LR, processes at most S prefixes and reports
     failure only when it stopped at the cap, and P(returns T) equals the product of the
     exact per-node chances (which also equal a brute-force enumeration of sample
     sequences)."""
-    if learner is None:
-        from genaccess.reference.bfs_trie import bfs_trie
-
-        learner = bfs_trie
     outcomes = 0
     for K, H, lam, sample_counts in TINY_BFS:
         for m in sample_counts:
@@ -175,7 +149,7 @@ def check_LT2_exact_law_small(learner: Learner | None = None) -> CheckOutcome:
                 nodes = trie_nodes(trie)
                 size = len(internal_nodes(trie))
                 for cap in sorted({size, max(1, size - 1)}):
-                    law = _bfs_law(trie, m, cap, learner)
+                    law = _bfs_law(trie, m, cap, run)
                     recovered = F(0)
                     for (result, lr), p in law.items():
                         assert result.queries <= cap * m, (
@@ -193,7 +167,6 @@ def check_LT2_exact_law_small(learner: Learner | None = None) -> CheckOutcome:
 
 def check_LT2_catches_ignored_cap() -> CheckOutcome:
     """Power: the exact-law check fails on a BFS learner that ignores the cap S."""
-    from genaccess.reference.bfs_trie import bfs_trie
 
     def uncapped(oracle: Oracle, *, theta: F, samples: int, cap: int) -> Any:
         return bfs_trie(oracle, theta=theta, samples=samples, cap=10**6)
@@ -218,9 +191,6 @@ def check_LT2_logits_exact() -> CheckOutcome:
     """The logits learner returns T with certainty after exactly |internal nodes| queries,
     with an LR transcript: its exact law on every admissible trie of the small shapes, and
     one seeded run on every admissible trie of the larger shapes."""
-    from genaccess.reference.trie_logits_learner import logits_trie
-
-    access = access_model("local-reset/full")
     count = 0
     for shapes, exact in ((LOGITS_EXACT_SHAPES, True), (LOGITS_SEEDED_SHAPES, False)):
         for K, H, lam in shapes:
@@ -231,7 +201,7 @@ def check_LT2_logits_exact() -> CheckOutcome:
 
                 def experiment(chooser: Chooser | random.Random, g: Any = generator,
                                t: F = theta, h: int = H) -> tuple[Any, int, bool]:
-                    oracle = Oracle(g, access, rng=chooser)
+                    oracle = Oracle(g, LOGITS_ACCESS, rng=chooser)
                     result = logits_trie(oracle, theta=t)
                     assert not result.failed
                     return result.nodes, oracle.queries_used, is_local_reset(
@@ -251,23 +221,26 @@ def check_LT2_logits_exact() -> CheckOutcome:
 # Random tries: the cap, LR, and the success rate
 # ---------------------------------------------------------------------------------------------
 
+CAP_INTERNAL = 8
+CAP_EXTRA = 3
+CAP_SAMPLES = range(1, 7)
+
+
 def check_LT2_fuzz_cap_and_LR() -> CheckOutcome:
     """Random admissible tries, caps S in 1..|internal|+2 and m in 1..6: the BFS learner
     never exceeds S*m queries, its transcript satisfies LR, it reports (never raises) a
     failure only when it stops at the cap, and every node it returns was shown to it (its
     parent was built and the node itself is built unless it is a full response)."""
-    from genaccess.reference.bfs_trie import bfs_trie
-
     seen = [0]
 
-    @given(leader_tries(max_internal=8), st.integers(0, 3), st.integers(1, 6),
+    @given(leader_tries(max_internal=CAP_INTERNAL), st.integers(0, CAP_EXTRA),
+           st.integers(CAP_SAMPLES.start, CAP_SAMPLES.stop - 1),
            st.integers(0, 2**32 - 1))
     def capped(trie: LeaderTrie, extra: int, samples: int, seed: int) -> None:
         seen[0] += 1
         size = len(internal_nodes(trie))
         cap = max(1, size - 1 + extra)
-        oracle = Oracle(leader_trie_generator(trie), access_model("local-reset/sample"),
-                        rng=random.Random(seed))
+        oracle = Oracle(leader_trie_generator(trie), BFS_ACCESS, rng=random.Random(seed))
         result = bfs_trie(oracle, theta=compute_theta(trie.vocab_size, trie.lam),
                           samples=samples, cap=cap)
         assert result.queries == oracle.queries_used <= cap * samples, (result, cap, samples)
@@ -284,6 +257,7 @@ def check_LT2_fuzz_cap_and_LR() -> CheckOutcome:
 
 RATE_DELTA = F(1, 5)
 RATE_RUNS = 4
+RATE_INTERNAL = 4
 
 
 def check_LT2_fuzz_success_rate() -> CheckOutcome:
@@ -291,11 +265,9 @@ def check_LT2_fuzz_success_rate() -> CheckOutcome:
     |internal|, delta = 1/5, m from LT2: the exact success chance is >= 1 - delta/2; each
     trie's RATE_RUNS seeded runs are consistent with it, and the pooled count does not
     reject P(success) >= 1 - delta/2 (Clopper-Pearson, false alarm 1e-9 per test)."""
-    from genaccess.reference.bfs_trie import bfs_trie
-
     pooled = [0, 0]
 
-    @given(leader_tries(max_internal=4, lambdas=FAST_LAMBDAS))
+    @given(leader_tries(max_internal=RATE_INTERNAL, lambdas=FAST_LAMBDAS))
     def succeeds(trie: LeaderTrie) -> None:
         K, lam = trie.vocab_size, trie.lam
         cap = len(internal_nodes(trie))
@@ -305,7 +277,7 @@ def check_LT2_fuzz_success_rate() -> CheckOutcome:
         generator = leader_trie_generator(trie)
         wins = 0
         for run in range(RATE_RUNS):
-            oracle = Oracle(generator, access_model("local-reset/sample"),
+            oracle = Oracle(generator, BFS_ACCESS,
                             rng=random.Random(f"LT2 rate {trie.responses} {lam} {run}"))
             result = bfs_trie(oracle, theta=compute_theta(K, lam), samples=m, cap=cap)
             assert result.queries <= cap * m
@@ -336,23 +308,26 @@ CLAIM = Claim(
                 node_misclassification_probability),
     checks=(
         Check("LT2_per_node_misclassification", CheckKind.EXHAUSTIVE,
-              "K in 3..6 with lambda in " + str({K: [str(x) for x in v]
-                                                 for K, v in FAST_LAMBDAS.items()})
-              + ", S in {1,2,4,8}, delta in {1/10, 1/2}, every admissible leader count",
+              f"(K, lambda) in {_lambdas_text(FAST_LAMBDAS)}; S in {set_text(NODE_CAPS)}, "
+              f"delta in {set_text(NODE_DELTAS)}, every admissible leader count",
               check_LT2_per_node_misclassification),
         Check("LT2_exact_law_small", CheckKind.EXHAUSTIVE,
-              "every admissible trie of (K,H,lambda) in {(3,1,1/2) m<=4, (3,2,1/2) m<=2, "
-              "(3,2,2/5) m=1, (4,1,1/3) m<=3}, S in {|I|, |I|-1}, every branch of the oracle",
+              "every admissible trie of (K, H, lambda) with m in: "
+              + "; ".join(f"{cases_text([(K, H, lam)])} m in {set_text(ms)}"
+                          for K, H, lam, ms in TINY_BFS)
+              + "; S in {|I|, |I|-1}, every branch of the oracle",
               check_LT2_exact_law_small),
         Check("LT2_logits_exact", CheckKind.EXHAUSTIVE,
-              "exact law on every trie of (3,1,1/2), (3,2,2/5), (3,2,1/2), (4,1,1/3); one "
-              "seeded run on every trie of (4,2,1/2), (5,2,1/2)", check_LT2_logits_exact),
+              f"exact law on every trie of {cases_text(LOGITS_EXACT_SHAPES)}; one seeded run "
+              f"on every trie of {cases_text(LOGITS_SEEDED_SHAPES)}", check_LT2_logits_exact),
         Check("LT2_fuzz_cap_and_LR", CheckKind.FUZZ,
-              "random admissible tries K in 3..6, H <= 3, <= 8 internal nodes, S in "
-              "|I|-1..|I|+2, m in 1..6", check_LT2_fuzz_cap_and_LR),
+              f"random admissible tries K in 3..6, H <= 3, <= {CAP_INTERNAL} internal nodes, "
+              f"S in |I|-1..|I|+{CAP_EXTRA - 1}, m in {range_text(CAP_SAMPLES)}",
+              check_LT2_fuzz_cap_and_LR),
         Check("LT2_fuzz_success_rate", CheckKind.FUZZ,
-              f"random admissible tries K in 3..6 (gamma >= 1/12), <= 4 internal nodes, "
-              f"delta = {RATE_DELTA}, {RATE_RUNS} seeded runs each, Clopper-Pearson at 1e-9",
+              f"random admissible tries (K, lambda) in {_lambdas_text(FAST_LAMBDAS)} "
+              f"(gamma >= 1/12), <= {RATE_INTERNAL} internal nodes, delta = {RATE_DELTA}, "
+              f"{RATE_RUNS} seeded runs each, Clopper-Pearson at {float(CHECK_FALSE_ALARM):g}",
               check_LT2_fuzz_success_rate),
         Check("LT2_catches_ignored_cap", CheckKind.POWER,
               "the exact-law check against a BFS learner that ignores S",

@@ -24,35 +24,46 @@ from genaccess.proofs.top1_blindness_search import (
     prove_full_separates_every_pair,
     rejects_non_tries,
 )
+from genaccess.reference.learners import LEADER_TRIE, learner
+from genaccess.reference.trie_probes import probe_extra_branch, two_rollouts
+from genaccess.reference.trie_root_test import root_full_test, root_sample_test
+from genaccess.reference.trie_top1_learner import top1_trie
 from genaccess.spec.access import CONTROL_LEVELS, AccessModel, access_model
 from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text
+from genaccess.spec.intervals import is_at_most_exp
 from genaccess.spec.leader_trie import (
-    Answer,
     LeaderTrie,
-    answer_law,
     compute_gamma,
     compute_theta,
     count_leader_tries,
-    find_separating_query,
-    is_at_most_exp,
-    is_LT3_top1_agreement,
     leader_set,
     leader_trie_generator,
-    root_test_errors,
-    top1_pair,
-    topk_pair,
     trie_nodes,
 )
 from genaccess.spec.observation import Full, ObservationType, Top1, TopK, TopKReport
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import all_prefixes
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.separation import (
+    Answer,
+    LawCache,
+    find_separating_query,
+    is_LT3_top1_agreement,
+    is_LT3_top1_blind,
+    query_law,
+    root_test_errors,
+    top1_pair,
+    topk_pair,
+)
 
 LAMBDAS: dict[int, tuple[F, ...]] = {3: (F(2, 5), F(1, 2)),
                                      4: (F(3, 10), F(1, 3), F(2, 5), F(1, 2))}
+PAIR_HORIZONS = (2, 3, 4)
 PAIR_SHAPES: tuple[tuple[int, int, F], ...] = tuple(
-    (K, H, lam) for K in (3, 4) for H in (2, 3, 4) for lam in LAMBDAS[K])
-PAIR_DOMAIN = "K in {3,4}, H in {2,3,4}, lambda in {2/5,1/2} (K=3), {3/10,1/3,2/5,1/2} (K=4)"
+    (K, H, lam) for K in LAMBDAS for H in PAIR_HORIZONS for lam in LAMBDAS[K])
+PAIR_DOMAIN = (f"K in {set_text(LAMBDAS)}, H in {set_text(PAIR_HORIZONS)}, lambda in "
+               + ", ".join(f"{set_text(lams)} (K={K})" for K, lams in LAMBDAS.items()))
 
 
 def _generators(pair: tuple[LeaderTrie, LeaderTrie]) -> tuple[Any, Any]:
@@ -69,17 +80,22 @@ def check_LT3_top1_blind(observation: ObservationType | None = None) -> CheckOut
     registered control level (arbitrary-prefix already covers every root-start and
     local-reset query; each level is run anyway)."""
     observation = observation if observation is not None else Top1()
-    count = 0
-    for K, H, lam in PAIR_SHAPES:
+
+    def blind(shape: tuple[int, int, F]) -> bool:
+        K, H, lam = shape
         pair = top1_pair(K, H, lam)
         assert is_LT3_top1_agreement(*pair), f"top-1 answers differ for {pair}"
         first, second = _generators(pair)
+        laws: LawCache = {}  # a query's law does not depend on the control that admits it
         for control in (c for cls in CONTROL_LEVELS for c in cls.instances(H)):
             access = AccessModel(control, observation)
-            found = find_separating_query(first, second, access)
+            found = find_separating_query(first, second, access, cache=laws)
             assert found is None, f"{access.name} separates the LT3 pair {pair} at {found}"
-        count += sum(1 for _ in all_prefixes(K, H))
-    return CheckOutcome(count, "prefixes, each with every continuation length")
+        return True
+
+    for_all(PAIR_SHAPES, blind)
+    prefixes = sum(1 for K, H, _ in PAIR_SHAPES for _ in all_prefixes(K, H))
+    return CheckOutcome(prefixes, "prefixes, each with every continuation length")
 
 
 def check_LT3_catches_leaky_top1() -> CheckOutcome:
@@ -92,31 +108,14 @@ def check_LT3_catches_leaky_top1() -> CheckOutcome:
     raise AssertionError("the LT3 blindness check passed top-1 answers with probabilities")
 
 
-def _top1_learner(oracle: Oracle) -> Any:
-    from genaccess.reference.trie_top1_learner import top1_trie
-
-    return top1_trie(oracle).nodes
-
-
-def _rollout_learner(oracle: Oracle) -> Any:
-    oracle.rollout()
-    oracle.rollout()
-    return None
-
-
-def _prober(oracle: Oracle) -> Any:
-    """Arbitrary prefix: ask exactly where the tries differ (the subtree of token 1)."""
-    H = oracle.horizon
-    for depth in range(1, H):
-        oracle.query((1,) + (0,) * (depth - 1), H - depth)
-    return None
-
-
-LEARNERS: tuple[tuple[str, str, Callable[[Oracle], Any]], ...] = (
-    ("top1 learner", "local-reset/top1", _top1_learner),
-    ("two rollouts", "root-start/top1", _rollout_learner),
-    ("prober of 1·0^j", "arbitrary-prefix/top1", _prober),
+LEARNERS: tuple[tuple[str, AccessModel, Callable[[Oracle], Any]], ...] = (
+    ("top1 learner", learner(LEADER_TRIE, "top1").access_model, top1_trie),
+    ("two rollouts", access_model("root-start/top1"), two_rollouts),
+    ("prober of 1·0^j", access_model("arbitrary-prefix/top1"), probe_extra_branch),
 )
+LEARNER_VOCABS = (3, 4)
+LEARNER_HORIZONS = (2, 3)
+LEARNER_LAMBDA = F(1, 2)
 
 
 def check_LT3_top1_learners() -> CheckOutcome:
@@ -125,18 +124,19 @@ def check_LT3_top1_learners() -> CheckOutcome:
     identical exact transcript laws under T1 and T2; the greedy learner returns T1 in both
     worlds, so it is right on T1 and wrong on T2 (success 1/2 on a uniform pair)."""
     count = 0
-    for K in (3, 4):
-        for H in (2, 3):
-            pair = top1_pair(K, H, F(1, 2))
+    for K in LEARNER_VOCABS:
+        for H in LEARNER_HORIZONS:
+            pair = top1_pair(K, H, LEARNER_LAMBDA)
             laws = []
             for trie in pair:
                 generator = leader_trie_generator(trie)
                 per_learner = []
-                for _name, access_name, learner in LEARNERS:
+                for _name, access, run in LEARNERS:
 
-                    def experiment(chooser: Chooser, g: Any = generator, a: str = access_name,
-                                   f: Callable[[Oracle], Any] = learner) -> Any:
-                        oracle = Oracle(g, access_model(a), rng=chooser)
+                    def experiment(chooser: Chooser, g: Any = generator,
+                                   a: AccessModel = access,
+                                   f: Callable[[Oracle], Any] = run) -> Any:
+                        oracle = Oracle(g, a, rng=chooser)
                         return f(oracle), oracle.transcript
 
                     per_learner.append(exact_law(experiment))
@@ -145,7 +145,7 @@ def check_LT3_top1_learners() -> CheckOutcome:
                 assert law1 == law2, f"{name} separates the LT3 pair (K={K}, H={H})"
                 count += len(law1)
             greedy = laws[0][0]
-            assert all(out == trie_nodes(pair[0]) for out, _ in greedy), greedy
+            assert all(out.nodes == trie_nodes(pair[0]) for out, _ in greedy), greedy
     return CheckOutcome(count, "transcript outcomes compared")
 
 
@@ -155,6 +155,8 @@ def check_LT3_top1_learners() -> CheckOutcome:
 
 ROOT_SAMPLES = range(1, 61)
 ROOT_EXACT_LAW_MAX = 1000  # K^m branches enumerated through the real learner
+SAMPLE_ACCESS = access_model("local-reset/sample")
+FULL_ACCESS = access_model("local-reset/full")
 
 
 def check_LT3_root_samples() -> CheckOutcome:
@@ -162,8 +164,6 @@ def check_LT3_root_samples() -> CheckOutcome:
     the root test (decide T2 iff token 1's frequency >= theta) are <= exp(-2 m gamma^2) under
     both tries (decided rigorously); and for K^m <= 1000 the exact law of the real learner
     run through the oracle equals the binomial formula."""
-    from genaccess.reference.trie_root_test import root_sample_test
-
     count = 0
     for K, lams in LAMBDAS.items():
         for lam in lams:
@@ -179,7 +179,7 @@ def check_LT3_root_samples() -> CheckOutcome:
 
                         def experiment(chooser: Chooser, g: Any = generator, n: int = m,
                                        t: F = theta) -> int:
-                            oracle = Oracle(g, access_model("local-reset/sample"), rng=chooser)
+                            oracle = Oracle(g, SAMPLE_ACCESS, rng=chooser)
                             return root_sample_test(oracle, samples=n, theta=t)
 
                         law = exact_law(experiment)
@@ -192,20 +192,17 @@ def check_LT3_root_samples() -> CheckOutcome:
 def check_LT3_full_root_query() -> CheckOutcome:
     """Every LT3 pair of the domain: one `full` query at the root separates T1 from T2 with
     certainty (the answer laws have disjoint supports and the root test is always right)."""
-    from genaccess.reference.trie_root_test import root_full_test
-
     count = 0
     for K, H, lam in PAIR_SHAPES:
         pair = top1_pair(K, H, lam)
         first, second = _generators(pair)
-        law1, law2 = answer_law(first, Full(), (), 1), answer_law(second, Full(), (), 1)
+        law1, law2 = query_law(first, Full(), (), 1), query_law(second, Full(), (), 1)
         assert not set(law1) & set(law2), (K, H, lam)
         theta = compute_theta(K, lam)
         for truth, generator in ((1, first), (2, second)):
 
             def experiment(chooser: Chooser, g: Any = generator, t: F = theta) -> int:
-                return root_full_test(Oracle(g, access_model("local-reset/full"), rng=chooser),
-                                      theta=t)
+                return root_full_test(Oracle(g, FULL_ACCESS, rng=chooser), theta=t)
 
             assert exact_law(experiment) == {truth: 1}, (K, H, lam, truth)
         count += 1
@@ -227,7 +224,7 @@ def check_LT3_top1_with_probability_separates() -> CheckOutcome:
         one_step = find_separating_query(first, second, access_model("arbitrary-prefix/topk(1)"),
                                          lengths=(1,))
         assert one_step == ((1,), 1), (K, H, lam, one_step)
-        at_one = (answer_law(first, TopK(1), (1,), 1), answer_law(second, TopK(1), (1,), 1))
+        at_one = (query_law(first, TopK(1), (1,), 1), query_law(second, TopK(1), (1,), 1))
         expected: tuple[dict[Answer, F], dict[Answer, F]] = (
             {(TopKReport(((0, F(1, K)),)),): F(1)}, {(TopKReport(((0, lam),)),): F(1)})
         assert at_one == expected, at_one
@@ -237,12 +234,14 @@ def check_LT3_top1_with_probability_separates() -> CheckOutcome:
     return CheckOutcome(count, "pairs")
 
 
+TOPK_KS = (1, 2, 3)
+TOPK_HORIZONS = (2, 3)
 TOPK_CASES: tuple[tuple[int, int, F, int], ...] = tuple(
     (k, K, lam, H)
-    for k in (1, 2, 3)
+    for k in TOPK_KS
     for K in (k + 2, k + 3)
     for lam in sorted({F(1, k + 1), (F(1, k + 1) + F(1, K)) / 2})
-    for H in (2, 3)
+    for H in TOPK_HORIZONS
 )
 
 
@@ -286,12 +285,12 @@ ENCODING_SHAPES: tuple[tuple[int, int, F], ...] = ((3, 2, F(1, 2)), (3, 2, F(2, 
 
 
 def _search_domain() -> str:
-    sizes = ", ".join(f"LT({K},{H},{lam}): {count_leader_tries(K, H, lam) ** 2:.3g} pairs"
-                      for K, H, lam in FULL_PROOF_SHAPES)
-    encoded = ", ".join(f"LT({K},{H},{lam})" for K, H, lam in ENCODING_SHAPES)
-    return ("all pairs of admissible tries; top-1 search and minimal-pair enumeration on the "
-            "first three, full proof on all: " + sizes + "; encoding cross-checked on every "
-            "trie of " + encoded)
+    sizes = ", ".join(f"LT{cases_text([shape])}: {count_leader_tries(*shape) ** 2:.3g} pairs"
+                      for shape in FULL_PROOF_SHAPES)
+    encoded = ", ".join(f"LT{cases_text([shape])}" for shape in ENCODING_SHAPES)
+    return (f"all pairs of admissible tries; top-1 search and minimal-pair enumeration on the "
+            f"first {len(SEARCH_SHAPES)}, full proof on all: {sizes}; encoding cross-checked "
+            f"on every trie of {encoded}")
 
 
 def check_LT3_z3_search() -> CheckOutcome:
@@ -327,12 +326,6 @@ def check_LT3_z3_search() -> CheckOutcome:
     return CheckOutcome(compared + found + outcome.instances, "; ".join(details))
 
 
-def is_LT3_top1_blind(first: LeaderTrie, second: LeaderTrie) -> bool:
-    """LT3: no `top1` query (any prefix, any continuation length, so any control level)
-    has a different answer law under the two tries."""
-    g1, g2 = leader_trie_generator(first), leader_trie_generator(second)
-    return find_separating_query(g1, g2, access_model("arbitrary-prefix/top1")) is None
-
 CLAIM = Claim(
     id="LT3",
     title="Top-1 blindness: richer observations beat top-1 once control is available",
@@ -350,18 +343,21 @@ CLAIM = Claim(
               PAIR_DOMAIN + "; every prefix, every continuation length, every control level",
               check_LT3_top1_blind),
         Check("LT3_top1_learners", CheckKind.EXHAUSTIVE,
-              "K in {3,4}, H in {2,3}, lambda = 1/2; three learners, every oracle branch",
+              f"K in {set_text(LEARNER_VOCABS)}, H in {set_text(LEARNER_HORIZONS)}, lambda = "
+              f"{LEARNER_LAMBDA}; three learners, every oracle branch",
               check_LT3_top1_learners),
         Check("LT3_root_samples", CheckKind.EXHAUSTIVE,
-              "K in {3,4}, lambda as in the pair domain, m in 1..60 (exact law of the learner "
-              "where K^m <= 1000)", check_LT3_root_samples),
+              f"K in {set_text(LAMBDAS)}, lambda as in the pair domain, m in "
+              f"{range_text(ROOT_SAMPLES)} (exact law of the learner where K^m <= "
+              f"{ROOT_EXACT_LAW_MAX})", check_LT3_root_samples),
         Check("LT3_full_root_query", CheckKind.EXHAUSTIVE, PAIR_DOMAIN,
               check_LT3_full_root_query),
         Check("LT3_top1_with_probability_separates", CheckKind.EXHAUSTIVE, PAIR_DOMAIN,
               check_LT3_top1_with_probability_separates),
         Check("LT3_topk_pair_boundary", CheckKind.EXHAUSTIVE,
-              "k in {1,2,3}, K in {k+2,k+3}, lambda in {1/(k+1), mid(1/K, 1/(k+1))}, "
-              "H in {2,3}; every buildable prefix", check_LT3_topk_pair_boundary),
+              f"k in {set_text(TOPK_KS)}, K in {{k+2, k+3}}, lambda in {{1/(k+1), "
+              f"mid(1/K, 1/(k+1))}}, H in {set_text(TOPK_HORIZONS)}; every buildable prefix",
+              check_LT3_topk_pair_boundary),
         Check("LT3_z3_search", CheckKind.SOLVER, _search_domain(), check_LT3_z3_search),
         Check("LT3_catches_leaky_top1", CheckKind.POWER,
               "the blindness check with topk(1) (top-1 plus its probability)",

@@ -1,8 +1,9 @@
 """NOISY1 (project formalisation): noisy chosen-prefix sampling is a garbling of sampling, and
 on the hidden path it shrinks CPS-Path's margin by `1 - eta`.
 
-The observation type is `genaccess.spec.noisy.NoisySample`; this module holds the claim's
-predicates (they run the oracle) and its checks.
+The observation type is `genaccess.spec.noisy.NoisySample`; the predicates are in
+`genaccess.spec.noisy_garbling` (i) and `genaccess.spec.noisy_path` (ii), the learner is
+`genaccess.reference.cps_path.plurality_path`.
 """
 
 from __future__ import annotations
@@ -16,166 +17,32 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genaccess.spec.access import AccessModel, access_model
+from genaccess.reference.cps_path import plurality_path
+from genaccess.spec.access import AccessModel, access_model, registered_access_models
+from genaccess.spec.answer_law import Queries, answer_law
 from genaccess.spec.chance import Chooser, exact_law
-from genaccess.spec.claims.r2 import r2_cases
+from genaccess.spec.checking import for_all, set_text
 from genaccess.spec.control import ArbitraryPrefix, Control, LocalReset, RootStart
+from genaccess.spec.cps_success import compute_HP2_worst_success
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.generator import Generator
-from genaccess.spec.grids import Grid, describe, perturbed, subsets
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_cps_m,
-    compute_HP2_success,
-    compute_HP2_worst_success,
-)
+from genaccess.spec.grids import Grid, describe, perturbed, r2_cases, subsets
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.local_reset import is_local_reset
-from genaccess.spec.noisy import NoisySample, NoisySampleReport, compute_channel, to_eta
-from genaccess.spec.observation import Outcome, Report, Sample, SampleReport
+from genaccess.spec.noisy import NoisySample, NoisySampleReport
+from genaccess.spec.noisy_garbling import channel_pushforward, is_NOISY1_garbling
+from genaccess.spec.noisy_path import (
+    compute_NOISY1_m,
+    compute_NOISY1_success,
+    is_NOISY1_stage_law,
+    noisy_family,
+)
+from genaccess.spec.observation import Outcome, Sample
 from genaccess.spec.oracle import Oracle
-from genaccess.spec.prefix import Prefix, Response, all_prefixes
+from genaccess.spec.prefix import Response, all_prefixes
 from genaccess.spec.reach import product_law, reach_bound, reach_of_set, total_variation
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
 from genaccess.spec.strategies import generators
-
-Queries = tuple[tuple[Prefix, int], ...]
-AnswerLaw = dict[tuple[tuple[Report, ...], ...], Fraction]
-
-# ---------------------------------------------------------------------------------------
-# NOISY1 (i): a randomised garbling of `sample`
-
-
-def answer_law(generator: Generator, access: AccessModel, queries: Queries) -> AnswerLaw:
-    """The exact law of the answers to a fixed list of queries, from the oracle itself."""
-
-    def experiment(chooser: Chooser) -> tuple[tuple[Report, ...], ...]:
-        oracle = Oracle(generator, access, rng=chooser)
-        return tuple(oracle.query(u, L) for u, L in queries)
-
-    return exact_law(experiment)
-
-
-def channel_pushforward(law: AnswerLaw, eta: Fraction, vocab_size: int) -> AnswerLaw:
-    """The law of `sample` answers with every report passed through the `eta`-channel."""
-    image: AnswerLaw = {}
-    for answers, p in law.items():
-        branches: list[tuple[tuple[tuple[Report, ...], ...], Fraction]] = [((), p)]
-        for answer in answers:
-            steps: list[tuple[tuple[Report, ...], Fraction]] = [((), Fraction(1))]
-            for report in answer:
-                assert isinstance(report, SampleReport), report
-                channel = compute_channel(eta, vocab_size, report.sampled)
-                steps = [((*shown, NoisySampleReport(b)), w * q)
-                         for shown, w in steps for b, q in channel.items()]
-            branches = [((*done, shown), w * q) for done, w in branches for shown, q in steps]
-        for key, w in branches:
-            image[key] = image.get(key, Fraction(0)) + w
-    return image
-
-
-def is_NOISY1_garbling(generator: Generator, noisy: NoisySample, control: Control,
-                       queries: Queries) -> bool:
-    """NOISY1: the law of `noisy` answers to `queries` under `control` equals the law of
-    `sample` answers pushed through the `eta`-channel, report by report."""
-    clean = answer_law(generator, AccessModel(control, Sample()), queries)
-    noisy_law = answer_law(generator, AccessModel(control, noisy), queries)
-    return channel_pushforward(clean, noisy.eta, generator.vocab_size) == noisy_law
-
-
-# ---------------------------------------------------------------------------------------
-# NOISY1 (ii): the hidden path seen through the channel
-
-
-def noisy_family(family: HiddenPathFamily, eta: object) -> HiddenPathFamily:
-    """HP(K, H, alpha_eta), `alpha_eta = (1-eta) alpha + eta/K` (needs `eta < 1`)."""
-    e = to_eta(eta)
-    if e == 1:
-        from genaccess.spec.errors import InvalidDefinition
-
-        raise InvalidDefinition("eta", "eta = 1 erases the margin; need eta < 1", str(e))
-    K = family.vocab_size
-    return HiddenPathFamily(K, family.horizon, (1 - e) * family.alpha + e / K)
-
-
-def is_NOISY1_stage_law(family: HiddenPathFamily, eta: object) -> bool:
-    """NOISY1: at an on-path prefix the shown token's law (from the oracle's own
-    `NoisySample.outcomes`) is the stage distribution of `noisy_family`, and its margin is
-    `(1-eta) Delta`."""
-    e = to_eta(eta)
-    mixed = noisy_family(family, e)
-    if mixed.margin != (1 - e) * family.margin:
-        return False
-    K = family.vocab_size
-    for a in range(K):
-        shown = [Fraction(0)] * K
-        for _, report, p in NoisySample(e).outcomes(family.stage(a)):
-            assert isinstance(report, NoisySampleReport)
-            shown[report.shown] += p
-        if tuple(shown) != mixed.stage(a).probs:
-            return False
-    return True
-
-
-def compute_NOISY1_success(family: HiddenPathFamily, eta: object, samples: int,
-                           path: object) -> Fraction:
-    """NOISY1: CPS-Path(m)'s exact success on noisy samples, `prod_t q_eta(z_t)`."""
-    return compute_HP2_success(noisy_family(family, eta), samples, path)
-
-
-def compute_NOISY1_m(family: HiddenPathFamily, eta: object, delta: object) -> int:
-    """NOISY1: HP2's `m` for the margin `(1-eta) Delta`:
-    `ceil(2 / ((1-eta) Delta)^2 * ln(H (K-1) / delta))`."""
-    return compute_cps_m(noisy_family(family, eta), delta)
-
-
-def compute_least_m(family: HiddenPathFamily, eta: object, target: Fraction) -> int:
-    """The least odd `m` whose worst-case exact success of CPS-Path on noisy samples is
-    `>= target`, for `K = 2` (an odd number of votes has no tie, and the majority's accuracy
-    increases along odd `m`, so a doubling and binary search over odd `m` is exact)."""
-    if family.vocab_size != 2:
-        from genaccess.spec.errors import InvalidDefinition
-
-        raise InvalidDefinition("vocab_size", "the odd-m search is exact for K = 2 only",
-                                family.vocab_size)
-    mixed = noisy_family(family, eta)
-
-    def reached(j: int) -> bool:
-        return compute_HP2_worst_success(mixed, 2 * j + 1) >= target
-
-    low, high = -1, 0  # reached(low) is false by convention, search j with m = 2j + 1
-    while not reached(high):
-        low, high = high, 2 * high + 1
-    while high - low > 1:
-        mid = (low + high) // 2
-        if reached(mid):
-            high = mid
-        else:
-            low = mid
-    return 2 * high + 1
-
-
-def plurality_path(oracle: Oracle, samples: int) -> Response:
-    """CPS-Path's stage rule on whatever token each report shows or names (realises
-    NOISY1's learner): `m` one-token queries at `zhat_<t`, `zhat_t` their plurality, ties to
-    the lower index. `genaccess.reference.cps_path.cps_path` admits only THEORY.md's sampling
-    families, so noisy samples are driven by this loop.
-
-    Preconditions: chosen-prefix control and a report naming exactly one token per step.
-    LR holds: the plurality token was named at `zhat_<t`, which builds `zhat_<t+1`.
-    """
-    assert not isinstance(oracle.access.control, RootStart), "needs chosen-prefix control"
-    assert samples >= 1, "m must be >= 1"
-    K, H = oracle.vocab_size, oracle.horizon
-    prefix: tuple[int, ...] = ()
-    for _ in range(H):
-        counts = [0] * K
-        for _ in range(samples):
-            (report,) = oracle.query(prefix, 1)
-            (shown,) = report.revealed
-            counts[shown] += 1
-        prefix = (*prefix, max(range(K), key=lambda a: (counts[a], -a)))
-    return prefix
-
 
 # ---------------------------------------------------------------------------------------
 # Checks
@@ -183,7 +50,7 @@ def plurality_path(oracle: Oracle, samples: int) -> Response:
 ETAS = (Fraction(0), Fraction(1, 4), Fraction(1, 2), Fraction(1))
 ROOT_GRIDS = (Grid(2, 1), Grid(2, 2), Grid(3, 1), Grid(2, 3, "depth"), Grid(3, 2, "depth"))
 TWO_ROLLOUT_GRIDS = (Grid(2, 1), Grid(2, 2), Grid(3, 1))
-GARBLING_DOMAIN = (describe(ROOT_GRIDS) + "; eta in {0, 1/4, 1/2, 1}; one root-start rollout "
+GARBLING_DOMAIN = (describe(ROOT_GRIDS) + f"; eta in {set_text(ETAS)}; one root-start rollout "
                    "(two on " + describe(TWO_ROLLOUT_GRIDS) + "); every chosen-prefix query "
                    "(u, L) of an arbitrary-prefix oracle")
 
@@ -224,6 +91,7 @@ def check_NOISY1_fuzz() -> CheckOutcome:
 
 
 REACH_CASES = 4  # the first four of R2's cases (K <= 3, H <= 2, every subset D)
+REACH_ETAS = (Fraction(1, 4), Fraction(1, 2))
 
 
 def check_NOISY1_reach_bound(observation: Callable[[Fraction], object] = NoisySample
@@ -234,7 +102,7 @@ def check_NOISY1_reach_bound(observation: Callable[[Fraction], object] = NoisySa
     for description, bases, max_size, queries in r2_cases()[:REACH_CASES]:
         for g in bases:
             K, H = g.vocab_size, g.horizon
-            for eta in (Fraction(1, 4), Fraction(1, 2)):
+            for eta in REACH_ETAS:
                 access = AccessModel(RootStart(), observation(eta))  # type: ignore[arg-type]
                 law = {a[0]: p for a, p in answer_law(g, access, (((), H),)).items()}
                 for D in subsets(list(all_prefixes(K, H)), max_size):
@@ -258,14 +126,14 @@ STAGE_ETAS = (Fraction(0), Fraction(1, 10), Fraction(1, 4), Fraction(1, 2), Frac
 def check_NOISY1_stage_law() -> CheckOutcome:
     """On-path noisy stage = stage of HP(K, H, alpha_eta), margin `(1-eta) Delta`, for
     K in 2..4, two alphas each, six noise levels."""
-    count = 0
-    for K, alphas in STAGE_ALPHAS.items():
-        for alpha in alphas:
-            for eta in STAGE_ETAS:
-                family = HiddenPathFamily(K, 1, alpha)
-                assert is_NOISY1_stage_law(family, eta), (K, alpha, eta)
-                count += 1
-    return CheckOutcome(count)
+    return for_all(((K, alpha, eta) for K, alphas in STAGE_ALPHAS.items() for alpha in alphas
+                    for eta in STAGE_ETAS),
+                   lambda case: is_NOISY1_stage_law(HiddenPathFamily(case[0], 1, case[1]),
+                                                    case[2]))
+
+
+STAGE_DOMAIN = (", ".join(f"K={K}: alpha in {set_text(a)}" for K, a in STAGE_ALPHAS.items())
+                + f"; eta in {set_text(STAGE_ETAS)}")
 
 
 def check_NOISY1_margin_symbolic() -> CheckOutcome:
@@ -329,7 +197,7 @@ def check_NOISY1_cps_exact() -> CheckOutcome:
 
 
 @attrs.frozen
-class GeneratedNoise(NoisySample):
+class _MutantGeneratedNoise(NoisySample):
     """A deliberately different model: the continuation follows the noisy token (noise in
     the sampler, as if sampling from `(1-eta) pi + eta U`), not the generator's own token."""
 
@@ -348,30 +216,22 @@ def check_NOISY1_catches_generated_noise() -> CheckOutcome:
     garbling of sampling — the garbling check fails on it, and it breaks R2's reach bound
     (the noisy token leads off-policy, to prefixes of reach 0)."""
     g = Generator.from_table(2, 2, {(): (1, 0), (0,): (1, 0), (1,): (0, 1)})
-    bad = GeneratedNoise(Fraction(1, 2))
+    bad = _MutantGeneratedNoise(Fraction(1, 2))
     clean = answer_law(g, AccessModel(RootStart(), Sample()), (((), 2),))
     noisy_law = answer_law(g, AccessModel(RootStart(), bad), (((), 2),))
     assert channel_pushforward(clean, bad.eta, 2) != noisy_law, "sampler noise passed"
     try:
-        check_NOISY1_reach_bound(GeneratedNoise)
+        check_NOISY1_reach_bound(_MutantGeneratedNoise)
     except AssertionError as err:
         assert "> bound" in str(err), err
         return CheckOutcome(2, "sampler noise caught by the garbling and reach checks")
     raise AssertionError("the reach-bound check passed sampler noise")
 
 
-def noisy_access_models() -> Iterator[str]:
-    """Names of the noisy access models the registry yields for K=2, H=2 (for the docs)."""
-    from genaccess.spec.access import registered_access_models
-
-    for model in registered_access_models(2, 2):
-        if isinstance(model.observation, NoisySample):
-            yield model.name
-
-
 def check_NOISY1_parse_round_trip() -> CheckOutcome:
     """The registry parses every noisy access model it yields back to the same model."""
-    names = list(noisy_access_models())
+    names = [model.name for model in registered_access_models(2, 2)
+             if isinstance(model.observation, NoisySample)]
     for name in names:
         assert access_model(name).name == name, name
     assert names, "no noisy access model is registered"
@@ -397,11 +257,10 @@ CLAIM = Claim(
               "random rational tables K<=3, H<=2, eta in [0,1] with denominator <= 6",
               check_NOISY1_fuzz),
         Check("NOISY1_reach_bound", CheckKind.EXHAUSTIVE,
-              "R2's first four cases (K<=3, H<=2, every subset D, T<=3), eta in {1/4, 1/2}",
+              f"R2's first four cases (K<=3, H<=2, every subset D, T<=3), eta in "
+              f"{set_text(REACH_ETAS)}",
               check_NOISY1_reach_bound),
-        Check("NOISY1_stage_law", CheckKind.EXHAUSTIVE,
-              "K in 2..4, two alphas each, eta in {0, 1/10, 1/4, 1/2, 3/4, 9/10}",
-              check_NOISY1_stage_law),
+        Check("NOISY1_stage_law", CheckKind.EXHAUSTIVE, STAGE_DOMAIN, check_NOISY1_stage_law),
         Check("NOISY1_margin_symbolic", CheckKind.SYMBOLIC,
               "symbolic K, alpha, eta (identities of rational functions)",
               check_NOISY1_margin_symbolic),
@@ -414,5 +273,5 @@ CLAIM = Claim(
               check_NOISY1_catches_generated_noise),
     ),
     reference=("genaccess.spec.noisy.NoisySample", "genaccess.spec.noisy.compute_channel",
-               "genaccess.spec.claims.noisy1.plurality_path"),
+               "genaccess.reference.cps_path.plurality_path"),
 )

@@ -2,7 +2,8 @@
 root-or-current control cost on the hidden path.
 
 The control levels are `genaccess.spec.partial_control.DepthLimitedReset` and
-`RootOrCurrent`; this module holds the claim's predicates and checks.
+`RootOrCurrent`, the predicates `genaccess.spec.partial_control_cost`, and greedy descent is
+`genaccess.reference.greedy_descent`; this module holds the claim's checks.
 """
 
 from __future__ import annotations
@@ -12,96 +13,32 @@ import itertools
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
+from genaccess.reference.greedy_descent import greedy_descent
 from genaccess.spec.access import CONTROL_LEVELS, OBSERVATION_TYPES, AccessModel
+from genaccess.spec.belief_search import compute_best_chosen_prefix_success
 from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.checking import cases_text
 from genaccess.spec.control import Control, LocalReset
 from genaccess.spec.errors import AccessError
 from genaccess.spec.generator import Generator
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_best_chosen_prefix_success,
+from genaccess.spec.hidden_path import HiddenPathFamily
+from genaccess.spec.local_reset import built_set, is_local_reset
+from genaccess.spec.observation import Full, Logprob, Sample
+from genaccess.spec.oracle import Oracle
+from genaccess.spec.partial_control import DepthLimitedReset, RootOrCurrent
+from genaccess.spec.partial_control_cost import (
+    compute_PARTIAL1_cost,
+    compute_PARTIAL1_lower,
+    compute_PARTIAL1_upper,
+    is_PARTIAL1_depth_sandwich,
+    is_PARTIAL1_root_or_current_bound,
+)
+from genaccess.spec.prefix import Prefix, Response, all_prefixes
+from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.root_start_success import (
     compute_HP1_success,
     compute_root_start_queries_needed,
 )
-from genaccess.spec.local_reset import built_set, is_local_reset
-from genaccess.spec.observation import Full, Logprob, ObservationType, Sample
-from genaccess.spec.oracle import Oracle
-from genaccess.spec.partial_control import DepthLimitedReset, RootOrCurrent
-from genaccess.spec.prefix import Prefix, Response, all_prefixes
-from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
-
-# ---------------------------------------------------------------------------------------
-# Predicates
-
-
-def compute_PARTIAL1_upper(family: HiddenPathFamily, depth: int, queries: int) -> Fraction:
-    """PARTIAL1: `S_T(K, H-d, alpha)`, HP1's root-start success on the subtree below
-    `z_<=d` — what a depth-`d` learner could reach if it were handed `z_<=d` for free."""
-    K, H = family.vocab_size, family.horizon
-    d = min(depth, H - 1)
-    return compute_HP1_success(HiddenPathFamily(K, H - d, family.alpha), queries)
-
-
-def compute_PARTIAL1_lower(family: HiddenPathFamily, depth: int, queries: int) -> Fraction:
-    """PARTIAL1: the success of the plain strategy "descend `j` levels with one-step `full`
-    queries, then spend the other `T-j` on rollouts from `z_<=j`", best `j`: rollouts need
-    `j <= d`, so `max_{j <= min(d, T-1)} S_{T-j}(K, H-j, alpha)`, or `K^-(H-T)` when every
-    query is a one-step query (`T <= d+1`)."""
-    K, H = family.vocab_size, family.horizon
-    best = Fraction(1, K**H)
-    for j in range(min(depth, H - 1, queries - 1) + 1):
-        sub = HiddenPathFamily(K, H - j, family.alpha)
-        best = max(best, compute_HP1_success(sub, queries - j))
-    if queries <= min(depth + 1, H):
-        best = max(best, Fraction(1, K ** (H - queries)))
-    return best
-
-
-def is_PARTIAL1_depth_sandwich(family: HiddenPathFamily, depth: int, queries: int) -> bool:
-    """PARTIAL1: under `depth-reset(d)` with `full` observations, the best success of any
-    adaptive learner with `T` queries (any continuation lengths) lies between the plain
-    strategy's success and `S_T(K, H-d, alpha)`."""
-    best = compute_best_chosen_prefix_success(family, Full(), DepthLimitedReset(depth), queries,
-                                              max_length=family.horizon)
-    return (compute_PARTIAL1_lower(family, depth, queries) <= best
-            <= compute_PARTIAL1_upper(family, depth, queries))
-
-
-def is_PARTIAL1_root_or_current_bound(family: HiddenPathFamily, observation: ObservationType,
-                                      queries: int) -> bool:
-    """PARTIAL1: under `root-or-current` with `sample` or `logprob` observations, no learner
-    with `T` queries beats HP1's canonical root-start optimum `S_T`: it re-asks no prefix
-    but the root (and, at length `H-1`, the last token, which it reached on-policy), so a
-    path token it learns was on a rollout it paid a query for."""
-    best = compute_best_chosen_prefix_success(family, observation, RootOrCurrent(), queries,
-                                              max_length=family.horizon)
-    return best <= compute_HP1_success(family, queries)
-
-
-def compute_PARTIAL1_cost(family: HiddenPathFamily, depth: int, target: Fraction
-                          ) -> tuple[int, int]:
-    """PARTIAL1: `(lower, upper)` on the queries a `depth-reset(d)` learner with `full`
-    observations needs for success `>= target`: the least `T` with `S_T(K, H-d) >= target`,
-    and `d` more (descend `d` levels, then roll out)."""
-    K, H = family.vocab_size, family.horizon
-    d = min(depth, H - 1)
-    need = compute_root_start_queries_needed(HiddenPathFamily(K, H - d, family.alpha), target)
-    return need, d + need
-
-
-def greedy_descent(oracle: Oracle) -> Response:
-    """PARTIAL1's learner for `root-or-current/full` (and `top1`): one one-token query at
-    the current prefix per stage, continue from the most likely child (ties to the lower
-    index). A `full` report names every child of positive probability, so that child is
-    built and, having no child yet, current. Exactly `H` queries."""
-    prefix: tuple[int, ...] = ()
-    for _ in range(oracle.horizon):
-        (report,) = oracle.query(prefix, 1)
-        dist = getattr(report, "dist", None)
-        best = dist.argmax() if dist is not None else min(report.revealed)
-        prefix = (*prefix, best)
-    return prefix
-
 
 # ---------------------------------------------------------------------------------------
 # Checks: the oracle under every registered built-set control
@@ -119,6 +56,7 @@ def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int]
     """Run `sequence`; the first way the oracle departs from its control or from LR."""
     oracle = Oracle(g, access, rng=chooser)
     H = g.horizon
+    rewritten = False
     for prefix, length in sequence:
         before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
         admitted = access.control.refusal(prefix, length, H, oracle.built) is None
@@ -136,8 +74,14 @@ def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int]
             return f"answered the inadmissible {prefix} after {before[0]}"
         if prefix not in built_set(before[0], H):
             return f"answered unbuilt {prefix}"
-        if not is_local_reset(oracle.transcript, H):
-            return f"transcript breaks LR: {oracle.transcript}"
+        # While the oracle only appends records, the transcript is LR because it was LR
+        # before and the new prefix was built by the records before it (just checked); once
+        # it has rewritten a record, decide LR afresh.
+        transcript = oracle.transcript
+        rewritten = rewritten or len(transcript) != len(before[0]) + 1 or any(
+            a is not b for a, b in zip(transcript[:-1], before[0], strict=True))
+        if rewritten and not is_local_reset(transcript, H):
+            return f"transcript breaks LR: {transcript}"
         if oracle.queries_used != len(before[0]) + 1 or \
                 oracle.tokens_generated != before[3] + length:
             return "query or token count off"
@@ -174,7 +118,7 @@ def check_PARTIAL1_oracle(extra: tuple[Control, ...] = ()) -> CheckOutcome:
     return CheckOutcome(count)
 
 
-class LeakyRootOrCurrent(RootOrCurrent):
+class _MutantRootOrCurrent(RootOrCurrent):
     """A deliberately broken control: admits a continued prefix ("regenerate")."""
 
     def refusal(self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
@@ -188,7 +132,7 @@ def check_PARTIAL1_catches_regenerate() -> CheckOutcome:
     root-or-current bound fails: `sample` learners then beat root-start ones."""
     family = HiddenPathFamily(2, 3, "3/5")
     T = 2
-    leaky = compute_best_chosen_prefix_success(family, Logprob(), LeakyRootOrCurrent(), T,
+    leaky = compute_best_chosen_prefix_success(family, Logprob(), _MutantRootOrCurrent(), T,
                                                max_length=3)
     bound = compute_HP1_success(family, T)
     assert leaky > bound, (leaky, bound)
@@ -256,11 +200,15 @@ def check_PARTIAL1_root_or_current() -> CheckOutcome:
     return CheckOutcome(count)
 
 
+COST_FAMILY = (3, 12, "1/2")
+COST_TARGET = Fraction(3, 4)
+
+
 def check_PARTIAL1_cost_table() -> CheckOutcome:
     """The query cost for success 3/4 on HP(3, 12, 1/2) at every reset depth: the lower end
     decreases with `d`, the two ends differ by exactly `d`, and `d = 0` is HP1's cost."""
-    family = HiddenPathFamily(3, 12, "1/2")
-    target = Fraction(3, 4)
+    family = HiddenPathFamily(*COST_FAMILY)
+    target = COST_TARGET
     rows = [compute_PARTIAL1_cost(family, d, target) for d in range(family.horizon)]
     assert rows[0][0] == compute_root_start_queries_needed(family, target)
     for d, (low, high) in enumerate(rows):
@@ -290,14 +238,15 @@ CLAIM = Claim(
         Check("PARTIAL1_oracle", CheckKind.EXHAUSTIVE, ORACLE_DOMAIN, check_PARTIAL1_oracle),
         Check("PARTIAL1_depth_sandwich", CheckKind.EXHAUSTIVE,
               "every adaptive learner (belief-state search), full observations, every d in "
-              "0..H-1: (K,H,alpha) = (2,3,3/4) with T<=3, (3,2,1/2) and "
-              "(2,4,3/4) with T<=2", check_PARTIAL1_depth_sandwich),
+              f"0..H-1, every T in 1..max T: (K, H, alpha, max T) in {cases_text(DEPTH_CASES)}",
+              check_PARTIAL1_depth_sandwich),
         Check("PARTIAL1_root_or_current", CheckKind.EXHAUSTIVE,
-              "every adaptive learner, sample and logprob: (K,H,alpha,T) in (2,2,3/4,<=4), "
-              "(2,3,3/5,<=3), (3,2,1/2,<=3); full: greedy descent, every z, every branch",
+              "every adaptive learner, sample and logprob, every T in 1..max T: (K, H, alpha, "
+              f"max T) in {cases_text(ROC_CASES)}; full: greedy descent, every z, every branch",
               check_PARTIAL1_root_or_current),
         Check("PARTIAL1_cost_table", CheckKind.EXHAUSTIVE,
-              "HP(3, 12, 1/2), target 3/4, every d in 0..11", check_PARTIAL1_cost_table),
+              f"HP{cases_text([COST_FAMILY])}, target {COST_TARGET}, every d in "
+              f"0..{COST_FAMILY[1] - 1}", check_PARTIAL1_cost_table),
         Check("PARTIAL1_catches_regenerate", CheckKind.POWER,
               "root-or-current that admits re-asking a continued prefix, HP(2,3,3/5), "
               "logprob, T=2",
@@ -305,5 +254,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.partial_control.DepthLimitedReset",
                "genaccess.spec.partial_control.RootOrCurrent",
-               "genaccess.spec.claims.partial1.greedy_descent"),
+               "genaccess.reference.greedy_descent.greedy_descent"),
 )

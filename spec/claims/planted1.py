@@ -7,7 +7,6 @@ tilt puts a path in a real transformer (`genaccess.reference.hf`, tested in
 
 from __future__ import annotations
 
-import itertools
 import random
 from collections.abc import Callable
 from fractions import Fraction
@@ -15,16 +14,15 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from genaccess.spec.access import access_model
+from genaccess.reference.cps_path import cps_path, last_sample_path
+from genaccess.reference.learners import HIDDEN_PATH, learner
+from genaccess.reference.planted_root_start import root_start_walk
 from genaccess.spec.chance import Chooser, exact_law
+from genaccess.spec.checking import cases_text, for_all, range_text, set_text, text
+from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.generator import Generator
-from genaccess.spec.hidden_path import (
-    HiddenPathFamily,
-    compute_adaptive_parameters,
-    compute_cps_m,
-    compute_sequential_decision_law,
-)
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.planted import (
     PlantedRule,
@@ -33,32 +31,26 @@ from genaccess.spec.planted import (
     compute_on_path_reach,
     compute_root_start_walk_bound,
     cps_family,
+    extreme_bases,
+    extreme_stages,
     is_PLANTED1,
     is_planted_stage_dominant,
     planted_generator,
     planted_stage,
 )
-from genaccess.spec.prefix import Prefix, all_prefixes, all_responses
+from genaccess.spec.prefix import Prefix, all_responses
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
+from genaccess.spec.sequential_test import (
+    compute_adaptive_parameters,
+    compute_sequential_decision_law,
+)
 from genaccess.spec.strategies import generators
 
+CPS_ACCESS = learner(HIDDEN_PATH, "cps").access_model
+WALK_ACCESS = learner(HIDDEN_PATH, "root-start").access_model
+"""The planted walk learner's access: the hidden path's root-start learner's."""
 ALPHAS = (Fraction(3, 5), Fraction(3, 4), Fraction(9, 10))
 DELTA = Fraction(1, 10)
-
-
-def extreme_stages(vocab_size: int) -> list[Distribution]:
-    """The base stages that make the planted margin smallest (point masses) and the
-    uniform stage."""
-    return [Distribution.point(vocab_size, b) for b in range(vocab_size)] + [
-        Distribution.uniform(vocab_size)]
-
-
-def extreme_bases(vocab_size: int, horizon: int) -> list[Generator]:
-    """Every table generator whose stage at each prefix is an extreme stage."""
-    prefixes = list(all_prefixes(vocab_size, horizon))
-    stages = extreme_stages(vocab_size)
-    return [Generator.from_table(vocab_size, horizon, dict(zip(prefixes, choice, strict=True)))
-            for choice in itertools.product(stages, repeat=len(prefixes))]
 
 
 DOMINANCE_CASES = ((2, 1), (2, 2), (3, 1), (3, 2))
@@ -67,29 +59,34 @@ DOMINANCE_CASES = ((2, 1), (2, 2), (3, 1), (3, 2))
 def check_PLANTED1_dominance() -> CheckOutcome:
     """Every extreme base, every path, every alpha in ALPHAS: dominance on the path and the
     base's own distribution everywhere else."""
-    n = 0
-    for K, H in DOMINANCE_CASES:
-        for base in extreme_bases(K, H):
-            for z in all_responses(K, H):
-                for alpha in ALPHAS:
-                    assert is_PLANTED1(base, z, alpha), (K, H, z, alpha, base.table())
-                    n += 1
-    return CheckOutcome(n, "(base, path, alpha) triples")
+    cases = ((base, z, alpha) for K, H in DOMINANCE_CASES for base in extreme_bases(K, H)
+             for z in all_responses(K, H) for alpha in ALPHAS)
+    return for_all(cases, lambda case: is_PLANTED1(*case), "(base, path, alpha) triples")
+
+
+FUZZ_MAX_VOCAB = 4
+FUZZ_MAX_HORIZON = 3
+FUZZ_MAX_DENOMINATOR = 12
 
 
 def check_PLANTED1_fuzz() -> CheckOutcome:
     """Random rational bases (zeros and ties included), paths and tilts."""
 
-    @given(base=generators(max_vocab=4, max_horizon=3), data=st.data(),
-           alpha=st.fractions(Fraction(1, 2), Fraction(1), max_denominator=12).filter(
+    seen = [0]
+
+    @given(base=generators(max_vocab=FUZZ_MAX_VOCAB, max_horizon=FUZZ_MAX_HORIZON),
+           data=st.data(),
+           alpha=st.fractions(Fraction(1, 2), Fraction(1),
+                              max_denominator=FUZZ_MAX_DENOMINATOR).filter(
                lambda a: Fraction(1, 2) < a < 1))
     def holds(base: Generator, data: st.DataObject, alpha: Fraction) -> None:
         z = tuple(data.draw(st.lists(st.integers(0, base.vocab_size - 1),
                                      min_size=base.horizon, max_size=base.horizon)))
         assert is_PLANTED1(base, z, alpha)
+        seen[0] += 1
 
     holds()
-    return CheckOutcome(0, "hypothesis examples per profile")
+    return CheckOutcome(seen[0], "hypothesis examples")
 
 
 CPS_CASES = ((2, 2, Fraction(3, 4)), (3, 2, Fraction(3, 4)), (3, 2, Fraction(9, 10)))
@@ -111,47 +108,34 @@ def check_PLANTED1_cps_m() -> CheckOutcome:
     return CheckOutcome(n, f"worst exact success {float(worst):.6f} >= {1 - DELTA}")
 
 
-def cps_success_law(planted: Generator, z: tuple[int, ...], samples: int,
-                    learner: object = None) -> Fraction:
-    """The exact success of the real `cps_path` (or `learner`) through the oracle."""
-    from genaccess.reference.cps_path import cps_path
-
-    run = learner if learner is not None else cps_path
+def _cps_success_law(planted: Generator, z: tuple[int, ...], samples: int,
+                     path_learner: Callable[[Oracle, int], tuple[int, ...]] = cps_path
+                     ) -> Fraction:
+    """The exact success of the real `cps_path` (or `path_learner`) through the oracle."""
 
     def experiment(chooser: Chooser) -> bool:
-        oracle = Oracle(planted, access_model("local-reset/sample"), rng=chooser)
-        return bool(run(oracle, samples) == z)  # type: ignore[operator]
+        oracle = Oracle(planted, CPS_ACCESS, rng=chooser)
+        return bool(path_learner(oracle, samples) == z)
 
     return exact_law(experiment).get(True, Fraction(0))
 
 
+FORMULA_SHAPE = (2, 2, Fraction(3, 4))
+"""(K, H, alpha) on whose every extreme base and path the formula meets the learner."""
+FORMULA_SAMPLES = range(1, 4)
+
+
 def check_PLANTED1_cps_formula_is_the_learner() -> CheckOutcome:
     """`compute_cps_success` equals the exact success law of `cps_path` itself (every extreme
-    base, K=2, H=2, m in 1..3)."""
-    n = 0
-    for base in extreme_bases(2, 2):
-        for z in all_responses(2, 2):
-            planted = planted_generator(base, z, Fraction(3, 4))
-            for m in (1, 2, 3):
-                assert cps_success_law(planted, z, m) == compute_cps_success(planted, z, m)
-                n += 1
-    return CheckOutcome(n, "exact laws compared")
+    base and path of `FORMULA_SHAPE`, m in `FORMULA_SAMPLES`)."""
+    K, H, alpha = FORMULA_SHAPE
+    cases = ((planted_generator(base, z, alpha), z, m) for base in extreme_bases(K, H)
+             for z in all_responses(K, H) for m in FORMULA_SAMPLES)
+    return for_all(cases, lambda case: _cps_success_law(*case) == compute_cps_success(*case),
+                   "exact laws compared")
 
 
-def last_sample_cps(oracle: Oracle, samples: int) -> tuple[int, ...]:
-    """A broken CPS-Path: draws `m` samples per stage but keeps the last one."""
-    prefix: tuple[int, ...] = ()
-    for _ in range(oracle.horizon):
-        token = 0
-        for _ in range(samples):
-            drawn = oracle.query(prefix, 1)[0].token
-            assert drawn is not None
-            token = drawn
-        prefix = (*prefix, token)
-    return prefix
-
-
-def off_by_one_walk_bound(reach: tuple[Fraction, ...], vocab_size: int, queries: int
+def _broken_walk_bound(reach: tuple[Fraction, ...], vocab_size: int, queries: int
                           ) -> Fraction:
     """A broken root-start bound: `f(d) = K^-(H-d)` (forgets the one token a walk reveals
     beyond the path's common prefix)."""
@@ -182,7 +166,7 @@ def check_PLANTED1_catches_broken_learner_and_tilt() -> CheckOutcome:
     base = Generator.from_table(K, H, {}, default=Distribution.point(K, 1))
     z = (0, 0)
     planted = planted_generator(base, z, alpha)
-    broken = cps_success_law(planted, z, 3, last_sample_cps)
+    broken = _cps_success_law(planted, z, 3, last_sample_path)
     assert broken < 1 - DELTA, broken
     assert compute_cps_success(planted, z, m) >= 1 - DELTA
 
@@ -196,7 +180,7 @@ def check_PLANTED1_catches_broken_learner_and_tilt() -> CheckOutcome:
     last = bad.next_token(z[:-1])
     assert not is_planted_stage_dominant(last, z[-1], alpha)
     assert is_PLANTED1(base, z, alpha)
-    assert _rejects(lambda: check_PLANTED1_root_start_bound(off_by_one_walk_bound)), (
+    assert _rejects(lambda: check_PLANTED1_root_start_bound(_broken_walk_bound)), (
         "the root-start check accepted an off-by-one bound")
     assert _rejects(lambda: check_PLANTED1_adaptive_stage_error(HiddenPathFamily)), (
         "the adaptive check accepted HP's alpha in place of alpha'")
@@ -224,23 +208,28 @@ def check_PLANTED1_adaptive_stage_error(
     return CheckOutcome(n, "stages")
 
 
+ROOT_START_SHAPE = (2, 3, Fraction(3, 4))
+ROOT_START_PATH = (1, 0, 1)
+ROOT_START_BASES = 60
+"""How many extreme bases (a seeded sample) the exact root-start laws run on."""
+ROOT_START_QUERIES = (1, 2)
+
+
 def check_PLANTED1_root_start_bound(
         bound_of: Callable[[tuple[Fraction, ...], int, int], Fraction] = (
             compute_root_start_walk_bound)) -> CheckOutcome:
     """The exact success of the real root-start walk learner through the oracle is at most
-    `compute_root_start_walk_bound` (K=2, H=3, extreme bases on a sample, T in 1..2)."""
-    from genaccess.reference.planted_root_start import root_start_walk
-
-    K, H, alpha = 2, 3, Fraction(3, 4)
+    `compute_root_start_walk_bound` (`ROOT_START_SHAPE`, extreme bases on a sample)."""
+    K, H, alpha = ROOT_START_SHAPE
     bases = extreme_bases(K, H)
     n = 0
-    z = (1, 0, 1)
-    for base in random.Random(0).sample(bases, 60):
+    z = ROOT_START_PATH
+    for base in random.Random(0).sample(bases, ROOT_START_BASES):
         planted = planted_generator(base, z, alpha)
         reach = compute_on_path_reach(planted, z)
-        for T in (1, 2):
+        for T in ROOT_START_QUERIES:
             def experiment(chooser: Chooser, T: int = T, planted: Generator = planted) -> bool:
-                oracle = Oracle(planted, access_model("root-start/full"), rng=chooser)
+                oracle = Oracle(planted, WALK_ACCESS, rng=chooser)
                 return bool(root_start_walk(oracle, T, alpha, chooser) == z)
 
             success = exact_law(experiment).get(True, Fraction(0))
@@ -267,22 +256,27 @@ CLAIM = Claim(
     predicates=(is_PLANTED1, is_planted_stage_dominant),
     checks=(
         Check("PLANTED1_dominance", CheckKind.EXHAUSTIVE,
-              "K,H in {(2,1),(2,2),(3,1),(3,2)}; every base whose stages are point masses or "
-              "uniform; every path; alpha in {3/5,3/4,9/10}", check_PLANTED1_dominance),
+              f"(K,H) in {cases_text(DOMINANCE_CASES)}; every base whose stages are point "
+              f"masses or uniform; every path; alpha in {set_text(ALPHAS)}",
+              check_PLANTED1_dominance),
         Check("PLANTED1_fuzz", CheckKind.FUZZ,
-              "random rational bases K<=4, H<=3, paths, alpha in (1/2,1) denominator <= 12",
+              f"random rational bases K<={FUZZ_MAX_VOCAB}, H<={FUZZ_MAX_HORIZON}, paths, alpha "
+              f"in (1/2,1) denominator <= {FUZZ_MAX_DENOMINATOR}",
               check_PLANTED1_fuzz),
         Check("PLANTED1_cps_m", CheckKind.EXHAUSTIVE,
-              "(K,H,alpha) in {(2,2,3/4),(3,2,3/4),(3,2,9/10)}, delta=1/10, every extreme "
-              "base, paths 0^H and (K-1)^H", check_PLANTED1_cps_m),
+              f"(K,H,alpha) in {cases_text(CPS_CASES)}, delta={DELTA}, every extreme base, "
+              "paths 0^H and (K-1)^H", check_PLANTED1_cps_m),
         Check("PLANTED1_cps_formula_is_the_learner", CheckKind.EXHAUSTIVE,
-              "K=2, H=2, alpha=3/4, every extreme base and path, m in 1..3",
+              f"(K,H,alpha) = {text(FORMULA_SHAPE)}, every extreme base and path, m in "
+              f"{range_text(FORMULA_SAMPLES)}",
               check_PLANTED1_cps_formula_is_the_learner),
         Check("PLANTED1_adaptive_stage_error", CheckKind.EXHAUSTIVE,
-              "(K,H,alpha) in {(2,3,3/4),(3,3,3/4),(3,4,9/10)}, delta=1/10, every extreme "
+              f"(K,H,alpha) in {cases_text(ADAPTIVE_CASES)}, delta={DELTA}, every extreme "
               "stage and path token", check_PLANTED1_adaptive_stage_error),
         Check("PLANTED1_root_start_bound", CheckKind.EXHAUSTIVE,
-              "K=2, H=3, alpha=3/4, z=101, 60 extreme bases (seeded sample), T in {1,2}",
+              f"(K,H,alpha) = {text(ROOT_START_SHAPE)}, z={text(ROOT_START_PATH)}, "
+              f"{ROOT_START_BASES} extreme bases (seeded sample), T in "
+              f"{set_text(ROOT_START_QUERIES)}",
               check_PLANTED1_root_start_bound),
         Check("PLANTED1_catches_broken_learner_and_tilt", CheckKind.POWER,
               "last-sample CPS (K=2,H=2,m=3); a tilt that skips the last stage; a root-start "
