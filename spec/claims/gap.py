@@ -272,7 +272,7 @@ CLAIM = Claim(
               f"(K, alpha, H, T) in {cases_text(ROOT_START_CASES)}; MAP-tilted (not on "
               f"{cases_text(MAP_SKIPPED)}) and posterior-mixture pipelines; every z and "
               "transcript",
-              check_GAP_a_root_start_learners),
+              check_GAP_a_root_start_learners, slow=True),
         Check("GAP_symmetry", CheckKind.EXHAUSTIVE,
               f"every (z, prefix) for (K, H, alpha) in {cases_text(SYMMETRY_CASES)}",
               check_GAP_symmetry),

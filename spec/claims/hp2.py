@@ -401,7 +401,8 @@ CLAIM = Claim(
               f"random K in {range_text(FUZZ_VOCABS)}, H in {range_text(FUZZ_HORIZONS)}, "
               f"{ALPHA_GRID_TEXT}, m in {range_text(FUZZ_SAMPLES)}, z, seed",
               check_HP2_fuzz_cps),
-        Check("HP2_monte_carlo", CheckKind.FUZZ, MONTE_CARLO_DOMAIN, check_HP2_monte_carlo),
+        Check("HP2_monte_carlo", CheckKind.FUZZ, MONTE_CARLO_DOMAIN, check_HP2_monte_carlo,
+              slow=True),
         Check("HP2_adaptive_stage_error", CheckKind.EXHAUSTIVE, ADAPTIVE_DOMAIN,
               check_HP2_adaptive_stage_error),
         Check("HP2_adaptive_exact_law", CheckKind.EXHAUSTIVE, ADAPTIVE_LAW_DOMAIN,
@@ -411,7 +412,7 @@ CLAIM = Claim(
               f"{range_text(ADAPTIVE_FUZZ_HORIZONS)}, alpha = 1/K + j(1-1/K)/4 for j in "
               f"{set_text(ADAPTIVE_FUZZ_STEPS)}, delta in {set_text(ADAPTIVE_FUZZ_DELTAS)}, "
               f"{ADAPTIVE_FUZZ_RUNS} runs each, one-sided binomial test at {CHECK_FALSE_ALARM}",
-              check_HP2_adaptive_fuzz),
+              check_HP2_adaptive_fuzz, slow=True),
         Check("HP2_catches_wrong_tiebreak", CheckKind.POWER,
               "exact-success check against CPS-Path with ties to the higher index",
               check_HP2_catches_wrong_tiebreak),

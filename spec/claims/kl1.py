@@ -119,7 +119,7 @@ CLAIM = Claim(
               check_KL1_symbolic),
         Check("KL1_random_exact", CheckKind.FUZZ,
               "random rational p (zeros allowed), pref > 0, r in {0,1/4,..,1}, beta in "
-              "(0, 8], 2..5 outcomes", check_KL1_random_exact),
+              "(0, 8], 2..5 outcomes", check_KL1_random_exact, slow=True),
         Check("KL1_catches_reversed_kl", CheckKind.POWER, "objective with KL(pref || p)",
               check_KL1_catches_reversed_kl),
     ),

@@ -173,7 +173,7 @@ CLAIM = Claim(
               check_LT1_sympy_identities),
         Check("LT1_exhaustive_tries", CheckKind.EXHAUSTIVE,
               "every admissible trie for (K,H,lambda) in " + cases_text(EXHAUSTIVE_SHAPES),
-              check_LT1_exhaustive_tries),
+              check_LT1_exhaustive_tries, slow=True),
         Check("LT1_rows_and_admissibility", CheckKind.EXHAUSTIVE,
               f"K in {range_text(ROW_VOCABS)}, lambda in (1/K, 1/2] with denominator "
               f"{range_text(ROW_DENOMINATORS)}, leader count 0..K",

@@ -316,7 +316,7 @@ CLAIM = Claim(
               + "; ".join(f"{cases_text([(K, H, lam)])} m in {set_text(ms)}"
                           for K, H, lam, ms in TINY_BFS)
               + "; S in {|I|, |I|-1}, every branch of the oracle",
-              check_LT2_exact_law_small),
+              check_LT2_exact_law_small, slow=True),
         Check("LT2_logits_exact", CheckKind.EXHAUSTIVE,
               f"exact law on every trie of {cases_text(LOGITS_EXACT_SHAPES)}; one seeded run "
               f"on every trie of {cases_text(LOGITS_SEEDED_SHAPES)}", check_LT2_logits_exact),

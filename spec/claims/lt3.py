@@ -358,7 +358,8 @@ CLAIM = Claim(
               f"k in {set_text(TOPK_KS)}, K in {{k+2, k+3}}, lambda in {{1/(k+1), "
               f"mid(1/K, 1/(k+1))}}, H in {set_text(TOPK_HORIZONS)}; every buildable prefix",
               check_LT3_topk_pair_boundary),
-        Check("LT3_z3_search", CheckKind.SOLVER, _search_domain(), check_LT3_z3_search),
+        Check("LT3_z3_search", CheckKind.SOLVER, _search_domain(), check_LT3_z3_search,
+              slow=True),
         Check("LT3_catches_leaky_top1", CheckKind.POWER,
               "the blindness check with topk(1) (top-1 plus its probability)",
               check_LT3_catches_leaky_top1),

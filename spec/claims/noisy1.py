@@ -252,14 +252,15 @@ CLAIM = Claim(
     uses=("R1", "R2", "HP2"),
     predicates=(is_NOISY1_garbling, is_NOISY1_stage_law),
     checks=(
-        Check("NOISY1_garbling", CheckKind.EXHAUSTIVE, GARBLING_DOMAIN, check_NOISY1_garbling),
+        Check("NOISY1_garbling", CheckKind.EXHAUSTIVE, GARBLING_DOMAIN, check_NOISY1_garbling,
+              slow=True),
         Check("NOISY1_fuzz_random_rational", CheckKind.FUZZ,
               "random rational tables K<=3, H<=2, eta in [0,1] with denominator <= 6",
               check_NOISY1_fuzz),
         Check("NOISY1_reach_bound", CheckKind.EXHAUSTIVE,
               f"R2's first four cases (K<=3, H<=2, every subset D, T<=3), eta in "
               f"{set_text(REACH_ETAS)}",
-              check_NOISY1_reach_bound),
+              check_NOISY1_reach_bound, slow=True),
         Check("NOISY1_stage_law", CheckKind.EXHAUSTIVE, STAGE_DOMAIN, check_NOISY1_stage_law),
         Check("NOISY1_margin_symbolic", CheckKind.SYMBOLIC,
               "symbolic K, alpha, eta (identities of rational functions)",

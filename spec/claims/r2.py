@@ -135,7 +135,8 @@ CLAIM = Claim(
     uses=("G1", "R1"),
     predicates=(is_R2_bound, is_R2_reach_invariant),
     checks=(
-        Check("R2_exhaustive_pairs", CheckKind.EXHAUSTIVE, DOMAIN, check_R2_exhaustive_pairs),
+        Check("R2_exhaustive_pairs", CheckKind.EXHAUSTIVE, DOMAIN, check_R2_exhaustive_pairs,
+              slow=True),
         Check("R2_queries_are_iid", CheckKind.EXHAUSTIVE,
               f"{describe(IID_GRIDS)}; every type, T={IID_QUERIES}",
               check_R2_queries_are_iid),
