@@ -21,7 +21,7 @@ from operator import mul
 from mpmath import iv
 
 from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.intervals import ceiling, interval, is_at_most_exp
+from genaccess.spec.intervals import Interval, ceiling, interval, is_at_most, is_at_most_exp
 from genaccess.spec.leader_trie import (
     LeaderTrie,
     compute_gamma,
@@ -30,10 +30,12 @@ from genaccess.spec.leader_trie import (
     non_leader_probability,
 )
 from genaccess.spec.numbers import check_open_unit
+from genaccess.spec.stats import CHECK_FALSE_ALARM
 
 __all__ = [
     "bfs_success_probability",
     "compute_samples_per_node",
+    "is_LT2_failure_count_consistent",
     "is_LT2_samples_sufficient",
     "node_correct_probability",
     "node_misclassification_probability",
@@ -155,3 +157,34 @@ def bfs_success_probability(trie: LeaderTrie, samples: int, cap: int) -> Fractio
     for leaders, nodes in sorted(counts.items()):
         p *= node_correct_probability(trie.vocab_size, trie.lam, leaders, samples) ** nodes
     return p
+
+
+# ---------------------------------------------------------------------------------------------
+# Monte Carlo: failures of independent runs, each with its own exact success chance
+# ---------------------------------------------------------------------------------------------
+
+def _chernoff_tail(expected: Fraction, failures: int) -> Interval:
+    """`exp(-mu) (e mu / f)^f`: Chernoff's bound on `P(F >= f)` for `f > mu` and on
+    `P(F <= f)` for `f < mu`, `F` a sum of independent Bernoullis with mean `mu`."""
+    mu = interval(expected)
+    if failures == 0:
+        return iv.exp(-mu)
+    return iv.exp(failures - mu) * (mu / failures) ** failures
+
+
+def is_LT2_failure_count_consistent(expected: Fraction, failures: int,
+                                    false_alarm: Fraction = CHECK_FALSE_ALARM) -> bool:
+    """LT2 (Monte Carlo): `failures` failed runs, the runs independent with exact failure
+    chances summing to `expected`, do not reject those chances: neither Chernoff tail bound
+    (rigorous for any mix of chances) is `<= false_alarm / 2`."""
+    expected = Fraction(expected)
+    if isinstance(failures, bool) or not isinstance(failures, int) or failures < 0:
+        raise InvalidDefinition("failures", "must be an integer >= 0", failures)
+    if expected < 0:
+        raise InvalidDefinition("expected", "must be >= 0", str(expected))
+    if failures == expected:
+        return True
+    if expected == 0:  # no run can fail
+        return failures == 0
+    return not is_at_most(lambda: _chernoff_tail(expected, failures),
+                          Fraction(false_alarm) / 2)

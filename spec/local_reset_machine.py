@@ -1,13 +1,19 @@
 """LR's state machine: an oracle under local reset driven by random queries beside a
 trivial model of the built set (docs/theory.md, LR).
 
-The same machine checks LR on exact generators (`genaccess.spec.claims.lr`) and on a real
-transformer (`tests/test_hf_oracle.py`).
+The model (`model_built_by`) is written from the definitions of docs/theory.md (observation
+types, the built set), apart from `Report.revealed`, `Report.token` and
+`genaccess.spec.local_reset.built_by`, so that comparing the two catches a mistake in either
+(a `full` report that reveals a zero-probability child, a `topk` report that shows its
+continuation). The same machine checks LR on exact generators
+(`genaccess.spec.claims.lr`) and on a real transformer (`tests/test_hf_oracle.py`).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
+from fractions import Fraction
 from typing import ClassVar
 
 from hypothesis import strategies as st
@@ -18,8 +24,67 @@ from genaccess.spec.control import Control, LocalReset, RootStart
 from genaccess.spec.errors import UnbuiltPrefix
 from genaccess.spec.generator import Generator
 from genaccess.spec.local_reset import is_local_reset
+from genaccess.spec.observation import ObservationType, Report
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix
+
+
+def _beaten_by(probs: Sequence[Fraction], a: int) -> int:
+    """How many tokens rank before `a`: more likely, or as likely with a lower index."""
+    p = probs[a]
+    return sum(1 for b, q in enumerate(probs) if q > p or (q == p and b < a))
+
+
+def model_step(observation: ObservationType, probs: Sequence[Fraction], report: Report
+               ) -> tuple[frozenset[int], int | None]:
+    """LR, one step, from the definitions: the tokens `b` for which `v·b` becomes built at
+    the visited prefix `v` whose next-token probabilities are `probs`, and the continuation
+    token if the report shows it (`None`: nothing after this step is built).
+
+    `sample`, `logprob`: the sampled token, shown; `full`: every token of positive
+    probability under the generator, the sampled one shown; `topk(k)`: the `k` tokens
+    ranked first (ties to the lower index), hidden; `top1`: the token ranked first, hidden;
+    `noisy-sample`: the shown token, continuation hidden. A type with no definition here
+    is taken at its report's word (`revealed`, `token`)."""
+    family = observation.family
+    if family in ("sample", "logprob"):
+        sampled: int = report.sampled  # type: ignore[attr-defined]
+        return frozenset((sampled,)), sampled
+    if family == "full":
+        return (frozenset(a for a, p in enumerate(probs) if p != 0),
+                report.sampled)  # type: ignore[attr-defined]
+    if family == "topk":
+        k: int = observation.k  # type: ignore[attr-defined]
+        return frozenset(a for a in range(len(probs)) if _beaten_by(probs, a) < k), None
+    if family == "top1":
+        return frozenset(a for a in range(len(probs)) if _beaten_by(probs, a) == 0), None
+    if family == "noisy-sample":
+        return frozenset((report.shown,)), None  # type: ignore[attr-defined]
+    return report.revealed, report.token
+
+
+def model_built_by(next_probs: Callable[[Prefix], Sequence[Fraction]], horizon: int,
+                   observation: ObservationType, prefix: Prefix, reports: Sequence[Report]
+                   ) -> set[Prefix]:
+    """The prefixes an answered query `(prefix, len(reports))` builds, by `model_step`
+    (`next_probs(v)`: the generator's next-token probabilities at `v`): each visited prefix
+    and its named children, walking while the continuation is shown; only prefixes of length
+    at most `H-1`."""
+    built: set[Prefix] = set()
+    visited = prefix
+    for report in reports:
+        named, shown = model_step(observation, next_probs(visited), report)
+        built.add(visited)
+        built.update((*visited, b) for b in named)
+        if shown is None:
+            break
+        visited = (*visited, shown)
+    return {v for v in built if len(v) < horizon}
+
+
+def generator_rows(generator: Generator) -> Callable[[Prefix], Sequence[Fraction]]:
+    """`v -> pi(.|v)` as a tuple of probabilities (for `model_built_by`)."""
+    return lambda v: generator.next_token(v).probs
 
 
 class CountingMachine(RuleBasedStateMachine):
@@ -72,15 +137,8 @@ def local_reset_machine(generator_strategy: st.SearchStrategy[Generator],
                         self.oracle.forward_tokens, self.oracle.built) == before
                 return
             assert u in self.model_built, f"answered unbuilt prefix {u}"
-            # The model: walk the visible continuation, adding visited prefixes and reveals.
-            visited = u
-            for report in reports:
-                self.model_built.add(visited)
-                self.model_built.update((*visited, a) for a in report.revealed)
-                if report.token is None:
-                    break
-                visited = (*visited, report.token)
-            self.model_built = {v for v in self.model_built if len(v) <= H - 1}
+            self.model_built |= model_built_by(generator_rows(self.generator), H,
+                                               self.oracle.access.observation, u, reports)
 
         @invariant()
         def built_sets_agree(self) -> None:

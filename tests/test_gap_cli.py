@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,21 @@ from genaccess.reference import gap_report
 from genaccess.reference.cli import main
 from genaccess.reference.gap_config import GapConfig, horizons_from_text
 from genaccess.reference.gap_sweep import run_sweep
-from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.errors import InvalidDefinition
-from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.root_start_success import (
-    compute_HP1_success,
-    compute_root_start_queries_needed,
-)
+
+
+def _s_t(K: int, H: int, alpha: Fraction, T: int) -> Fraction:
+    """HP1's S_T written out for T >= 1: sum_{d=1..H} P(D = d) K^-(H-d), with
+    P(D <= d) = (1 - alpha^d)^T for d < H."""
+    cdf = [(1 - alpha**d) ** T for d in range(H)] + [Fraction(1)]
+    return sum(((cdf[d] - cdf[d - 1]) / Fraction(K) ** (H - d) for d in range(1, H + 1)),
+               Fraction(0))
+
+
+PINNED = {2: (4, 141), 3: (10, 154), 4: (20, 163)}
+"""H: (root-start queries needed, cps m) at K=3, alpha=1/2, delta=1/20. m by hand:
+Delta = 1/4, m = ceil(32 ln(H (K-1)/delta)) = ceil(32 ln(40 H)): 32 ln 80 = 140.2,
+32 ln 120 = 153.2, 32 ln 160 = 162.4."""
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SMALL = ["gap", "--horizons", "2:4", "--runs", "5", "--workers", "1"]
@@ -43,9 +52,11 @@ def test_GAP_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path:
     assert [row["H"] for row in result["rows"]] == [2, 3, 4]
     for row in result["rows"]:
         H = row["H"]
-        family = HiddenPathFamily(3, H, "1/2")
-        needed = compute_root_start_queries_needed(family, Fraction(19, 20))
-        m = compute_cps_m(family, Fraction(1, 20))
+        needed, m = PINNED[H]
+        # `needed` is the least T with S_T >= 19/20 (S_T written out in `_s_t`, not the spec's).
+        assert _s_t(3, H, Fraction(1, 2), needed) >= Fraction(19, 20)
+        assert _s_t(3, H, Fraction(1, 2), needed - 1) < Fraction(19, 20)
+        assert m == math.ceil(32 * math.log(40 * H))
         assert row["root_start_needed"] == needed
         assert row["cps_m"] == m and row["cps_queries"] == H * m
         assert row["logits_queries"] == H and row["logits_success"] is True
@@ -57,7 +68,7 @@ def test_GAP_json_has_every_number(capsys: pytest.CaptureFixture[str], tmp_path:
             (0.75 - 1 / 3) * 2.0 ** (H - 1))
         sim = row["root_start_simulation"]
         assert sim["queries"] == needed and sim["capped"] is False
-        assert sim["exact_success"] == pytest.approx(float(compute_HP1_success(family, needed)))
+        assert sim["exact_success"] == pytest.approx(float(_s_t(3, H, Fraction(1, 2), needed)))
         assert sim["runs"] == 5 and 0 <= sim["successes"] <= 5
         low, high = sim["interval"]
         assert low <= sim["success_rate"] <= high
@@ -102,8 +113,7 @@ def test_gap_caps_and_skips_costly_simulations() -> None:
     rows = {row["H"]: row for row in run_sweep(config, workers=1)["rows"]}
     sim = rows[9]["root_start_simulation"]
     assert sim["queries"] == 50 and sim["capped"] is True
-    family = HiddenPathFamily(3, 9, "1/2")
-    assert sim["exact_success"] == pytest.approx(float(compute_HP1_success(family, 50)))
+    assert sim["exact_success"] == pytest.approx(float(_s_t(3, 9, Fraction(1, 2), 50)))
     assert rows[13]["root_start_simulation"] is None and rows[13]["policy_gradient"] is None
     assert rows[9]["policy_gradient"]["queries"] == 40
 

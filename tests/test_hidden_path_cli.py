@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
+import math
 from fractions import Fraction
 
 import pytest
@@ -11,9 +13,6 @@ import pytest
 from genaccess.reference.cli import main
 from genaccess.reference.commands import simulate
 from genaccess.reference.progress import Progress
-from genaccess.spec.cps_success import compute_HP2_worst_success
-from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.root_start_success import compute_HP1_success
 
 BOUNDS = ["bounds", "hidden-path", "--vocab", "3", "--horizon", "4", "--alpha", "1/2",
           "--delta", "1/10", "--queries", "5"]
@@ -27,20 +26,67 @@ def _json(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, obje
     return out
 
 
+def _plurality_wins_brute(K: int, alpha: Fraction, m: int) -> list[Fraction]:
+    """q(a) for every path token `a`, written apart from the spec's DP: sum over every count
+    vector `(c_0, ..., c_{K-1})` of `m` samples whose plurality (ties to the lower index) is
+    `a`, weighted by its multinomial probability."""
+    beta = (1 - alpha) / (K - 1)
+    wins = [Fraction(0)] * K
+    for counts in itertools.product(range(m + 1), repeat=K - 1):
+        if sum(counts) > m:
+            continue
+        vector = (*counts, m - sum(counts))
+        winner = vector.index(max(vector))
+        ways = math.factorial(m)
+        for c in vector:
+            ways //= math.factorial(c)
+        for a in range(K):
+            if winner == a:
+                wins[a] += ways * alpha ** vector[a] * beta ** (m - vector[a])
+    return wins
+
+
+def _s_t(K: int, H: int, alpha: Fraction, T: int) -> Fraction:
+    """HP1's S_T written out for T >= 1: sum_{d=1..H} P(D = d) K^-(H-d), with
+    P(D <= d) = (1 - alpha^d)^T for d < H."""
+    cdf = [(1 - alpha**d) ** T for d in range(H)] + [Fraction(1)]
+    return sum(((cdf[d] - cdf[d - 1]) / Fraction(K) ** (H - d) for d in range(1, H + 1)),
+               Fraction(0))
+
+
 def test_bounds_json_fields_are_exact(capsys: pytest.CaptureFixture[str]) -> None:
     out = _json(capsys, [*BOUNDS, "--json"])
-    family = HiddenPathFamily(3, 4, "1/2")
-    assert Fraction(str(out["root_start_success"])) == compute_HP1_success(family, 5)
-    needed = out["root_start_queries_needed"]
-    assert isinstance(needed, int)
-    assert compute_HP1_success(family, needed) >= Fraction(9, 10)
-    assert compute_HP1_success(family, needed - 1) < Fraction(9, 10)
-    m = out["cps_m"]
-    assert isinstance(m, int) and out["cps_queries"] == 4 * m
-    assert Fraction(str(out["cps_success_worst"])) == compute_HP2_worst_success(family, m)
-    assert out["cps_success_worst_float"] == pytest.approx(
-        float(compute_HP2_worst_success(family, m)))
+    # K=3, H=4, alpha=1/2, T=5 by hand: P(D<=d) = (1 - 2^-d)^5 = 0, 1/32, 243/1024,
+    # 16807/32768 for d = 0..3, so P(D=1..4) = 1/32, 211/1024, 9031/32768, 15961/32768 and
+    # S_5 = (1/32)/27 + (211/1024)/9 + (9031/32768)/3 + 15961/32768 = 266753/442368.
+    s_5 = (Fraction(1, 32) / 27 + Fraction(211, 1024) / 9 + Fraction(9031, 32768) / 3
+           + Fraction(15961, 32768))
+    assert s_5 == Fraction(266753, 442368)
+    assert Fraction(str(out["root_start_success"])) == s_5
+    # The least T with S_T >= 9/10 is 15 (S_T written out separately above).
+    assert out["root_start_queries_needed"] == 15
+    assert _s_t(3, 4, Fraction(1, 2), 15) >= Fraction(9, 10) > _s_t(3, 4, Fraction(1, 2), 14)
+    # Delta = 1/2 - 1/4 = 1/4: m = ceil(32 ln(H(K-1)/delta)) = ceil(32 ln 80) = ceil(140.2).
+    assert out["cps_m"] == 141 == math.ceil(32 * math.log(80)) and out["cps_queries"] == 564
+    # Worst path token: the highest index (it loses every tie); worst success (min_a q(a))^4.
+    q = _plurality_wins_brute(3, Fraction(1, 2), 141)
+    assert min(q) == q[2] < q[1] < q[0]
+    assert Fraction(str(out["cps_success_worst"])) == q[2] ** 4
+    assert out["cps_success_worst_float"] == pytest.approx(float(q[2] ** 4))
+    # Adaptive test: margin = least c with 2 (1/2)^c <= 1/80 (2^(c-1) >= 80): c = 8;
+    # cap = least n with 2 exp(-n/32) <= 1/80: n >= 32 ln 160 = 162.4, so 163.
+    assert out["adaptive_cps_margin"] == 8 and out["adaptive_cps_cap"] == 163
+    assert 162 < 32 * math.log(160) < 163 and out["adaptive_cps_max_queries"] == 4 * 163
     assert out["logits_queries"] == 4
+
+
+def test_simulate_cps_exact_success_is_pinned(capsys: pytest.CaptureFixture[str]) -> None:
+    out = _json(capsys, [*SIMULATE, "--learner", "cps", "--json"])
+    # K=3, H=3, alpha=1/2, delta=1/10: m = ceil(32 ln(H(K-1)/delta)) = ceil(32 ln 60) =
+    # ceil(131.02) = 132; z uniform, so the exact success is (mean_a q(a))^3.
+    assert 131 < 32 * math.log(60) < 132 and out["m"] == 132 and out["cps_queries"] == 396
+    q = _plurality_wins_brute(3, Fraction(1, 2), 132)
+    assert Fraction(str(out["exact_success"])) == (sum(q, Fraction(0)) / 3) ** 3
 
 
 def test_bounds_m_override_and_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import math
 import sys
 
 import pytest
@@ -39,7 +40,11 @@ def test_bfs_json_reports_queries_and_interval(capsys: pytest.CaptureFixture[str
     assert _run(["leader-trie", "--learner", "bfs", *BASE, "--delta", "0.1", "--runs", "3",
                  "--seed", "1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["S"] == 5 and out["m"] > 0 and out["S_times_m"] == 5 * out["m"]
+    # Pinned by hand. Internal nodes of {000, 100}: (), (0,), (1,), (0,0), (1,0): S = 5.
+    # theta = (lambda + 1/K)/2 = (1/2 + 1/3)/2 = 5/12; gamma = (1/2 - 1/3)/2 = 1/12, so
+    # m = ceil(ln(2 S K / delta) / (2 gamma^2)) = ceil(72 ln 300) = ceil(410.67) = 411.
+    assert out["S"] == 5 and out["theta"] == "5/12"
+    assert 410 < 72 * math.log(300) < 411 and out["m"] == 411 and out["S_times_m"] == 2055
     assert out["mean_queries"] <= out["S_times_m"]
     low, high = out["success_interval"]
     assert 0 <= low <= out["success_rate"] <= high <= 1

@@ -10,6 +10,7 @@ from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
+from mpmath import iv
 
 from genaccess.proofs.hidden_path_symbolic import check_HP2_m_from_bound
 from genaccess.reference.adaptive_cps import sequential_cps
@@ -34,6 +35,8 @@ from genaccess.spec.hidden_path import (
     alpha_grid,
     grid_alpha,
 )
+from genaccess.spec.intervals import interval
+from genaccess.spec.intervals import is_at_most as intervals_at_most
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Response
@@ -44,7 +47,7 @@ from genaccess.spec.sequential_test import (
     compute_sequential_decision_law,
     is_HP2_adaptive_stage_error,
 )
-from genaccess.spec.stats import CHECK_FALSE_ALARM, is_at_least, is_consistent
+from genaccess.spec.stats import CHECK_FALSE_ALARM, is_consistent
 
 Learner = Callable[[Oracle, int], Response]
 
@@ -67,7 +70,8 @@ ADAPTIVE_ACCESS = learner(HIDDEN_PATH, "adaptive-cps").access_model
 def check_HP2_exact_success(cps_learner: Learner | None = None) -> CheckOutcome:
     """The count DP for `q(a)` equals enumeration of sample sequences, and CPS-Path run
     through the oracle succeeds with probability exactly `prod_t q(z_t)` for every `z`,
-    with exactly `H*m` queries and an LR transcript on every branch."""
+    with exactly `H*m` queries and an LR transcript on every branch; the least of these
+    exact laws over `z` is `compute_HP2_worst_success`."""
     cps = cps_learner if cps_learner is not None else cps_path
     count = 0
     for K, samples in DP_SAMPLES.items():
@@ -85,6 +89,7 @@ def check_HP2_exact_success(cps_learner: Learner | None = None) -> CheckOutcome:
             for H in range(1, max_H + 1):
                 family = HiddenPathFamily(K, H, alpha)
                 for m in range(1, max_m + 1):
+                    least = Fraction(1)
                     for z in family.paths():
                         g = family.generator(z)
 
@@ -102,7 +107,12 @@ def check_HP2_exact_success(cps_learner: Learner | None = None) -> CheckOutcome:
                             f"HP2 exact success: K={K}, H={H}, alpha={alpha}, m={m}, z={z}: "
                             f"{success} != {expected}")
                         assert all(used == H * m and lr for _, used, lr in law), law
+                        least = min(least, success)
                         count += 1
+                    # The worst case over z of the learner's own exact laws, not of q.
+                    worst = compute_HP2_worst_success(family, m)
+                    assert worst == least, (f"HP2 worst success: K={K}, H={H}, alpha={alpha}, "
+                                            f"m={m}: {worst} != least exact law {least}")
     return CheckOutcome(count)
 
 
@@ -124,6 +134,30 @@ def check_HP2_catches_wrong_tiebreak() -> CheckOutcome:
         assert "HP2 exact success" in str(err), err
         return CheckOutcome(1, f"caught: {err}")
     raise AssertionError("the HP2 exact-success check passed a wrong tie-break")
+
+
+WORST_VOCABS = range(2, 5)
+WORST_HORIZONS = range(1, 4)
+WORST_SAMPLES = range(1, 9)
+WORST_PINNED = (3, 3, "1/2", 5, Fraction(1, 8))
+"""(K, H, alpha, m, worst success): q = (47/64, 79/128, 1/2), least 1/2, so (1/2)^3 = 1/8
+(the best path would give (47/64)^3)."""
+WORST_DOMAIN = (f"K in {range_text(WORST_VOCABS)}, {ALPHA_GRID_TEXT}, H in "
+                f"{range_text(WORST_HORIZONS)}, m in {range_text(WORST_SAMPLES)}: "
+                "(min_a q(a))^H = min over every z of prod_t q(z_t); pinned (K, H, alpha, m, "
+                f"worst) = {text(WORST_PINNED)}")
+
+
+def check_HP2_worst_success_is_the_least() -> CheckOutcome:
+    """`compute_HP2_worst_success` is the least exact success over every hidden path (the
+    paths listed one by one), and equals the hand value at `WORST_PINNED`."""
+    K, H, alpha, m, worst = WORST_PINNED
+    assert compute_HP2_worst_success(HiddenPathFamily(K, H, alpha), m) == worst, WORST_PINNED
+    cases = ((HiddenPathFamily(K, H, alpha), m) for K in WORST_VOCABS
+             for alpha in alpha_grid(K) for H in WORST_HORIZONS for m in WORST_SAMPLES)
+    outcome = for_all(cases, lambda case: compute_HP2_worst_success(*case) == min(
+        compute_HP2_success(case[0], case[1], z) for z in case[0].paths()))
+    return CheckOutcome(outcome.instances + 1)
 
 
 GRID_VOCABS = range(2, 6)
@@ -148,7 +182,7 @@ def check_HP2_bound_grid() -> CheckOutcome:
                     assert all(q[a] >= q[a + 1] for a in range(K - 1)), (K, alpha, m, q)
                 for H in BOUND_HORIZONS:
                     family = HiddenPathFamily(K, H, alpha)
-                    failure = 1 - min(q) ** H
+                    failure = 1 - compute_HP2_worst_success(family, m)
                     low, _ = compute_HP2_failure_bound(family, m)
                     assert failure <= low, (f"HP2 bound fails: K={K}, H={H}, alpha={alpha}, "
                                             f"m={m}: failure {float(failure)} > {float(low)}")
@@ -302,6 +336,44 @@ def check_HP2_adaptive_catches_small_margin() -> CheckOutcome:
     raise AssertionError("the adaptive stage-error check passed a margin-1 test")
 
 
+SPLIT_DELTAS = (Fraction(1, 2), Fraction(1, 10), Fraction(1, 1000))
+SPLIT_DOMAIN = ("(K, alpha, H) for " + ", ".join(f"K={K}, alpha={a}, H<={h}"
+                                                 for K, a, h in ADAPTIVE_GRID)
+                + f", delta in {set_text(SPLIT_DELTAS)}: margin c and cap n_max are the least "
+                "integers with (K-1)(beta/alpha)^c <= delta/(2H) (exact) and "
+                "(K-1) exp(-n_max Delta^2/2) <= delta/(2H) (rigorous intervals)")
+
+
+def _fallback_within(family: HiddenPathFamily, samples: int, share: Fraction) -> bool:
+    """Glue: the proof's fallback inequality `(K-1) exp(-n Delta^2/2) <= share`, decided
+    rigorously (an independent computation, not `compute_cps_m`'s ceiling)."""
+    margin = interval(family.margin)
+    return intervals_at_most(
+        lambda: (family.vocab_size - 1) * iv.exp(-samples * margin**2 / 2), share)
+
+
+def check_HP2_adaptive_split() -> CheckOutcome:
+    """The proof's split (reference/adaptive_cps.py): `delta/H` per stage is `delta/(2H)` for
+    a wrong certification plus `delta/(2H)` for the fallback, so the test's margin `c` is the
+    least integer with `(K-1)(beta/alpha)^c <= delta/(2H)` and its cap the least `n` with
+    `(K-1) exp(-n Delta^2/2) <= delta/(2H)`."""
+    cases = [(HiddenPathFamily(K, H, alpha), delta) for K, alpha, max_H in ADAPTIVE_GRID
+             for H in range(1, max_H + 1) for delta in SPLIT_DELTAS]
+
+    def least(case: tuple[HiddenPathFamily, Fraction]) -> bool:
+        family, delta = case
+        test = compute_adaptive_parameters(family, delta)
+        share = delta / (2 * family.horizon)
+        ratio, wrong = family.off_path / family.alpha, family.vocab_size - 1
+        margin_least = wrong * ratio**test.margin <= share and (
+            test.margin == 1 or wrong * ratio ** (test.margin - 1) > share)
+        cap_least = _fallback_within(family, test.cap, share) and (
+            test.cap == 1 or not _fallback_within(family, test.cap - 1, share))
+        return margin_least and cap_least
+
+    return for_all(cases, least, "(K, alpha, H, delta) cases")
+
+
 ADAPTIVE_LAW_CASES = ((2, "3/4", 1, "1/2"), (2, "9/10", 1, "1/10"), (2, "9/10", 2, "1/2"),
                       (3, "5/6", 1, "1/2"))
 """Small enough for the learner's whole choice tree: margins 2, 2, 1, 1 and caps 12, 10, 7, 8."""
@@ -342,39 +414,97 @@ def check_HP2_adaptive_exact_law() -> CheckOutcome:
     return CheckOutcome(count, "(case, z) pairs, each over the learner's whole choice tree")
 
 
-ADAPTIVE_FUZZ_VOCABS = range(2, 5)
+ADAPTIVE_FUZZ_SHAPES = ((2, 2), (2, 3), (3, 2), (3, 3), (4, 3))
+"""(K, j): alpha = `grid_alpha(K, j)`, the larger margins (its test's cap). Not (4, 2): the
+exact rate's count-vector DP takes seconds there."""
 ADAPTIVE_FUZZ_HORIZONS = range(1, 6)
-ADAPTIVE_FUZZ_STEPS = (2, 3)
-"""The `ALPHA_GRID_STEPS` the adaptive fuzz draws (the larger margins: its test's cap)."""
 ADAPTIVE_FUZZ_DELTAS = ("1/2", "1/10", "1/100")
 ADAPTIVE_FUZZ_RUNS = 100
+FUZZ_EXAMPLES_AT_MOST = 2000
+"""The most hypothesis examples of any profile (`thorough`): each example's test runs at
+`CHECK_FALSE_ALARM / FUZZ_EXAMPLES_AT_MOST`, so the whole check's false alarm is <= 1e-9."""
+EACH_FALSE_ALARM = CHECK_FALSE_ALARM / FUZZ_EXAMPLES_AT_MOST
+
+
+def _adaptive_exact_rate(family: HiddenPathFamily, test: SequentialTest) -> Fraction:
+    """Glue: the learner's exact success for `z` uniform, `(mean_a P_a(decide a))^H`, from the
+    spec's stage DP (the stages are independent given the earlier ones were right)."""
+    K = family.vocab_size
+    right = sum((compute_sequential_decision_law(family.stage(a), test)[0].get(a, Fraction(0))
+                 for a in range(K)), Fraction(0))
+    return (right / K) ** family.horizon
+
+
+def _adaptive_runs(family: HiddenPathFamily, test: SequentialTest, seed: int, runs: int,
+                   learner: Callable[[Oracle, SequentialTest], Response] = sequential_cps
+                   ) -> int:
+    """Glue: successes of `runs` seeded runs of the learner, `z` uniform per run; asserts
+    the query cap and LR on every run."""
+    K, H = family.vocab_size, family.horizon
+    rng = random.Random(seed)
+    chooser = RandomChooser(rng)
+    successes = 0
+    for _ in range(runs):
+        z = tuple(rng.randrange(K) for _ in range(H))
+        oracle = Oracle(family.generator(z), ADAPTIVE_ACCESS, rng=chooser)
+        successes += learner(oracle, test) == z
+        assert oracle.queries_used <= H * test.cap
+        assert is_local_reset(oracle.transcript, H)
+    return successes
 
 
 def check_HP2_adaptive_fuzz() -> CheckOutcome:
     """Random instances: the adaptive learner keeps LR, stays within `H * cap` queries, and
-    its success over 100 seeded runs does not reject `P(success) >= 1 - delta` at 1e-9."""
+    its success count over 100 seeded runs (z uniform) is consistent with its exact success
+    `(mean_a P_a(decide a))^H` (two-sided exact binomial test)."""
     seen = [0]
 
-    @given(st.sampled_from(ADAPTIVE_FUZZ_VOCABS), st.sampled_from(ADAPTIVE_FUZZ_HORIZONS),
-           st.sampled_from(ADAPTIVE_FUZZ_STEPS), st.sampled_from(ADAPTIVE_FUZZ_DELTAS),
-           st.integers(0, 2**32 - 1))
-    def adaptive_is_sound(K: int, H: int, j: int, delta: str, seed: int) -> None:
+    @given(st.sampled_from(ADAPTIVE_FUZZ_SHAPES), st.sampled_from(ADAPTIVE_FUZZ_HORIZONS),
+           st.sampled_from(ADAPTIVE_FUZZ_DELTAS), st.integers(0, 2**32 - 1))
+    def adaptive_is_sound(shape: tuple[int, int], H: int, delta: str, seed: int) -> None:
+        K, j = shape
         seen[0] += 1
         family = HiddenPathFamily(K, H, grid_alpha(K, j))
         test = compute_adaptive_parameters(family, delta)
-        rng = random.Random(seed)
-        chooser = RandomChooser(rng)
-        successes, runs = 0, ADAPTIVE_FUZZ_RUNS
-        for _ in range(runs):
-            z = tuple(rng.randrange(K) for _ in range(H))
-            oracle = Oracle(family.generator(z), ADAPTIVE_ACCESS, rng=chooser)
-            successes += sequential_cps(oracle, test) == z
-            assert oracle.queries_used <= H * test.cap
-            assert is_local_reset(oracle.transcript, H)
-        assert is_at_least(1 - Fraction(delta), successes, runs), (successes, runs)
+        exact = _adaptive_exact_rate(family, test)
+        assert exact >= 1 - Fraction(delta), (K, H, j, delta, exact)
+        successes = _adaptive_runs(family, test, seed, ADAPTIVE_FUZZ_RUNS)
+        assert is_consistent(exact, successes, ADAPTIVE_FUZZ_RUNS, EACH_FALSE_ALARM), (
+            f"HP2 adaptive fuzz: K={K}, H={H}, j={j}, delta={delta}: "
+            f"{successes}/{ADAPTIVE_FUZZ_RUNS} against exact {float(exact):.4f}")
 
     adaptive_is_sound()
     return CheckOutcome(seen[0])
+
+
+ADAPTIVE_POWER_CASE = (3, 3, 2, Fraction(1, 2), 0)
+"""(K, H, alpha step j, delta, seed): exact success about 0.98, far from 1 - delta = 1/2."""
+
+
+def _broken_sequential_margin_one(oracle: Oracle, test: SequentialTest) -> Response:
+    """A deliberately broken adaptive learner: certification margin 1 (decides on the first
+    sample)."""
+    return sequential_cps(oracle, SequentialTest(1, test.cap))
+
+
+def check_HP2_adaptive_fuzz_has_power() -> CheckOutcome:
+    """Power: with the fuzz's run count, false-alarm rate and seed, the test accepts the
+    exact rate but rejects the rate `1 - delta` (what the fuzz used to test against), and
+    rejects the counts of a margin-1 learner against the exact rate."""
+    K, H, j, delta, seed = ADAPTIVE_POWER_CASE
+    family = HiddenPathFamily(K, H, grid_alpha(K, j))
+    test = compute_adaptive_parameters(family, delta)
+    exact = _adaptive_exact_rate(family, test)
+    runs = ADAPTIVE_FUZZ_RUNS
+    successes = _adaptive_runs(family, test, seed, runs)
+    assert is_consistent(exact, successes, runs, EACH_FALSE_ALARM), (successes, exact)
+    assert not is_consistent(1 - delta, successes, runs, EACH_FALSE_ALARM), (
+        f"the fuzz's test accepted the wrong rate {1 - delta} ({successes}/{runs})")
+    broken = _adaptive_runs(family, test, seed, runs, _broken_sequential_margin_one)
+    assert not is_consistent(exact, broken, runs, EACH_FALSE_ALARM), (
+        f"the fuzz's test accepted a margin-1 learner ({broken}/{runs})")
+    return CheckOutcome(3, f"{successes}/{runs} vs exact {float(exact):.4f}; rejects "
+                        f"{1 - delta}; margin-1 learner {broken}/{runs} rejected")
 
 
 CLAIM = Claim(
@@ -391,6 +521,8 @@ CLAIM = Claim(
                 is_HP2_m_sufficient, is_HP2_adaptive_stage_error, compute_HP2_worst_success),
     checks=(
         Check("HP2_exact_success", CheckKind.EXHAUSTIVE, DP_DOMAIN, check_HP2_exact_success),
+        Check("HP2_worst_success_is_the_least", CheckKind.EXHAUSTIVE, WORST_DOMAIN,
+              check_HP2_worst_success_is_the_least),
         Check("HP2_bound_grid", CheckKind.EXHAUSTIVE, BOUND_DOMAIN, check_HP2_bound_grid),
         Check("HP2_m_sufficient", CheckKind.EXHAUSTIVE, M_DOMAIN, check_HP2_m_sufficient),
         Check("HP2_symbolic_m", CheckKind.SYMBOLIC,
@@ -405,14 +537,22 @@ CLAIM = Claim(
               slow=True),
         Check("HP2_adaptive_stage_error", CheckKind.EXHAUSTIVE, ADAPTIVE_DOMAIN,
               check_HP2_adaptive_stage_error),
+        Check("HP2_adaptive_split", CheckKind.EXHAUSTIVE, SPLIT_DOMAIN,
+              check_HP2_adaptive_split),
         Check("HP2_adaptive_exact_law", CheckKind.EXHAUSTIVE, ADAPTIVE_LAW_DOMAIN,
               check_HP2_adaptive_exact_law),
         Check("HP2_adaptive_fuzz", CheckKind.FUZZ,
-              f"random K in {range_text(ADAPTIVE_FUZZ_VOCABS)}, H in "
-              f"{range_text(ADAPTIVE_FUZZ_HORIZONS)}, alpha = 1/K + j(1-1/K)/4 for j in "
-              f"{set_text(ADAPTIVE_FUZZ_STEPS)}, delta in {set_text(ADAPTIVE_FUZZ_DELTAS)}, "
-              f"{ADAPTIVE_FUZZ_RUNS} runs each, one-sided binomial test at {CHECK_FALSE_ALARM}",
+              f"random (K, j) in {cases_text(ADAPTIVE_FUZZ_SHAPES)} (alpha = 1/K + "
+              f"j(1-1/K)/4), H in {range_text(ADAPTIVE_FUZZ_HORIZONS)}, delta in "
+              f"{set_text(ADAPTIVE_FUZZ_DELTAS)}, "
+              f"{ADAPTIVE_FUZZ_RUNS} seeded runs each (z uniform) against the exact success "
+              f"(stage DP), two-sided exact binomial test at {CHECK_FALSE_ALARM} / "
+              f"{FUZZ_EXAMPLES_AT_MOST} per example",
               check_HP2_adaptive_fuzz, slow=True),
+        Check("HP2_adaptive_fuzz_has_power", CheckKind.POWER,
+              f"(K, H, j, delta, seed) = {text(ADAPTIVE_POWER_CASE)}, {ADAPTIVE_FUZZ_RUNS} runs: "
+              "the fuzz's test rejects the rate 1 - delta and a margin-1 learner",
+              check_HP2_adaptive_fuzz_has_power),
         Check("HP2_catches_wrong_tiebreak", CheckKind.POWER,
               "exact-success check against CPS-Path with ties to the higher index",
               check_HP2_catches_wrong_tiebreak),

@@ -20,6 +20,7 @@ from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.leader_trie import (
     LeaderTrie,
     all_leader_tries,
+    count_leader_tries,
     is_LT1_margin,
     is_LT1_margin_row,
     leader_trie_generator,
@@ -41,9 +42,14 @@ EXHAUSTIVE_SHAPES: tuple[tuple[int, int, F], ...] = (
 
 
 def check_LT1_exhaustive_tries() -> CheckOutcome:
-    """Every admissible trie of every listed (K, H, lambda): LT1 at every prefix, exactly."""
-    tries = (trie for K, H, lam in EXHAUSTIVE_SHAPES for trie in all_leader_tries(K, H, lam))
-    return for_all(tries, is_LT1_margin, f"tries over {len(EXHAUSTIVE_SHAPES)} shapes")
+    """Every admissible trie of every listed (K, H, lambda): LT1 at every prefix, exactly;
+    the enumeration yields `|LT(K, H, lambda)|` tries (the count's recursion)."""
+    count = 0
+    for K, H, lam in EXHAUSTIVE_SHAPES:
+        decided = for_all(all_leader_tries(K, H, lam), is_LT1_margin).instances
+        assert decided == count_leader_tries(K, H, lam), (K, H, lam, decided)
+        count += decided
+    return CheckOutcome(count, f"tries over {len(EXHAUSTIVE_SHAPES)} shapes")
 
 
 def check_LT1_z3_margin() -> CheckOutcome:
@@ -73,14 +79,15 @@ def _lambda_grid(vocab_size: int) -> list[F]:
 
 def check_LT1_rows_and_admissibility() -> CheckOutcome:
     """Every leader count l in 0..K and every lambda in (1/K, 1/2] with denominator < 25,
-    K in 3..8: the LT1 row holds exactly when l <= floor(1/lambda), and `LeaderTrie`
-    accepts a root with l leaders exactly then (docs/theory.md's LT1 example K=3,
+    K in 3..8: the LT1 row holds exactly when l lambda <= 1, and `LeaderTrie` accepts a
+    root with l leaders exactly then (docs/theory.md's LT1 example K=3,
     lambda=2/5, Y={0,1,2} is refused: its row would sum to 6/5)."""
     count = 0
     for K in ROW_VOCABS:
         for lam in _lambda_grid(K):
             for leaders in range(K + 1):
-                admissible = 1 <= leaders <= max_leaders(lam)
+                # the row's defining condition, independent of `max_leaders`' floor
+                admissible = leaders >= 1 and leaders * lam <= 1
                 if leaders >= 1:
                     assert is_LT1_margin_row(K, lam, leaders) == admissible, (K, lam, leaders)
                     try:
@@ -95,10 +102,11 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
     try:
         LeaderTrie(3, 1, F(2, 5), [(0,), (1,), (2,)])
     except InvalidDefinition as err:
-        assert err.field == "responses" and "inadmissible" in err.rule, err
+        # the refusal names the node, its 3 leaders and the cap floor(5/2) = 2
+        assert err.field == "responses" and "internal node () has 3 leaders" in err.rule, err
+        assert "floor(1/lambda) = 2" in err.rule, err
     else:
         raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
-    assert 3 * F(2, 5) == F(6, 5)
     return CheckOutcome(count, "rows (K, lambda, l)")
 
 

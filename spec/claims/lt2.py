@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from fractions import Fraction as F
-from itertools import product
+from itertools import count, product
 from typing import Any
 
 from hypothesis import given
@@ -25,6 +25,7 @@ from genaccess.spec.checking import cases_text, for_all, range_text, set_text
 from genaccess.spec.leader_classification import (
     bfs_success_probability,
     compute_samples_per_node,
+    is_LT2_failure_count_consistent,
     is_LT2_samples_sufficient,
     node_correct_probability,
     node_misclassification_probability,
@@ -42,7 +43,7 @@ from genaccess.spec.leader_trie_strategies import leader_tries
 from genaccess.spec.local_reset import is_local_reset
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source
-from genaccess.spec.stats import CHECK_FALSE_ALARM, is_at_least, is_consistent
+from genaccess.spec.stats import CHECK_FALSE_ALARM
 
 BFS_ACCESS = learner(LEADER_TRIE, "bfs").access_model
 LOGITS_ACCESS = learner(LEADER_TRIE, "logits").access_model
@@ -115,6 +116,16 @@ TINY_BFS: tuple[tuple[int, int, F, tuple[int, ...]], ...] = (
 )
 """(K, H, lambda, m values) on which the BFS learner's exact law is enumerated."""
 
+INTEGRAL_BFS: tuple[tuple[int, int, F, tuple[int, ...]], ...] = (
+    (4, 1, F(5, 12), (3,)),
+    (5, 1, F(7, 15), (3,)),
+    (6, 1, F(1, 2), (3,)),
+    (3, 1, F(7, 15), (5,)),
+)
+"""(K, H, lambda, m values) with `theta * m` an integer, where a count can equal `theta m`
+exactly: there `>=` and `>` (or `ceil` and `floor + 1`) part ways, which TINY_BFS never
+probes."""
+
 Learner = Callable[..., Any]
 
 
@@ -131,15 +142,12 @@ def _bfs_law(trie: LeaderTrie, samples: int, cap: int, run: Learner
     return exact_law(experiment)
 
 
-def check_LT2_exact_law_small(run: Learner = bfs_trie) -> CheckOutcome:
-    """The exact law of the real BFS learner (every branch of its oracle's draws) on every
-    admissible trie of the tiny shapes, with S = |internal| and S = |internal| - 1: every
-    outcome makes <= S*m queries, satisfies LR, processes at most S prefixes and reports
-    failure only when it stopped at the cap, and P(returns T) equals the product of the
-    exact per-node chances (which also equal a brute-force enumeration of sample
-    sequences)."""
+def _exact_law_outcomes(cases: tuple[tuple[int, int, F, tuple[int, ...]], ...],
+                        run: Learner) -> int:
+    """The exact-law comparison on every admissible trie of `cases` (see
+    `check_LT2_exact_law_small`); the number of distinct outcomes enumerated."""
     outcomes = 0
-    for K, H, lam, sample_counts in TINY_BFS:
+    for K, H, lam, sample_counts in cases:
         for m in sample_counts:
             for leaders in range(1, max_leaders(lam) + 1):
                 if K**m <= 5000:
@@ -161,22 +169,59 @@ def check_LT2_exact_law_small(run: Learner = bfs_trie) -> CheckOutcome:
                             recovered += p
                         outcomes += 1
                     exact = bfs_success_probability(trie, m, cap)
-                    assert recovered == exact, (trie, m, cap, recovered, exact)
-    return CheckOutcome(outcomes, "distinct (result, LR) outcomes enumerated")
+                    assert recovered == exact, (
+                        f"law of the learner {recovered} != bfs_success_probability {exact} "
+                        f"on {trie}, m={m}, S={cap}")
+    return outcomes
+
+
+def check_LT2_exact_law_small(run: Learner = bfs_trie) -> CheckOutcome:
+    """The exact law of the real BFS learner (every branch of its oracle's draws) on every
+    admissible trie of the tiny shapes, with S = |internal| and S = |internal| - 1: every
+    outcome makes <= S*m queries, satisfies LR, processes at most S prefixes and reports
+    failure only when it stopped at the cap, and P(returns T) equals the product of the
+    exact per-node chances (which also equal a brute-force enumeration of sample
+    sequences)."""
+    return CheckOutcome(_exact_law_outcomes(TINY_BFS, run),
+                        "distinct (result, LR) outcomes enumerated")
+
+
+def check_LT2_exact_law_integral_threshold(run: Learner = bfs_trie) -> CheckOutcome:
+    """The same exact-law comparison where `theta * m` is an integer, so a leader count of
+    exactly `theta m` occurs with positive chance: the learner's `count >= theta m` and the
+    spec's `ceil(theta m)` are pinned by the learner's law and a brute-force enumeration of
+    sample sequences."""
+    for K, _, lam, sample_counts in INTEGRAL_BFS:
+        for m in sample_counts:
+            assert (compute_theta(K, lam) * m).denominator == 1, (K, lam, m)
+    return CheckOutcome(_exact_law_outcomes(INTEGRAL_BFS, run),
+                        "distinct (result, LR) outcomes enumerated")
+
+
+def _broken_strict_bfs(oracle: Oracle, *, theta: F, samples: int, cap: int) -> Any:
+    """BFS calling a token a leader only when its count is `> theta m` (for integral
+    `theta m`, `count >= theta m + 1/2` is exactly `count > theta m`)."""
+    return bfs_trie(oracle, theta=theta + F(1, 2 * samples), samples=samples, cap=cap)
 
 
 def check_LT2_catches_ignored_cap() -> CheckOutcome:
-    """Power: the exact-law check fails on a BFS learner that ignores the cap S."""
+    """Power: the exact-law check fails on a BFS learner that ignores the cap S, and the
+    integral-threshold check on one whose leader test is strict (`>` for `>=`)."""
 
     def uncapped(oracle: Oracle, *, theta: F, samples: int, cap: int) -> Any:
         return bfs_trie(oracle, theta=theta, samples=samples, cap=10**6)
 
-    try:
-        check_LT2_exact_law_small(uncapped)
-    except AssertionError as err:
-        assert "queries > S*m" in str(err), err
-        return CheckOutcome(1, "uncapped learner caught")
-    raise AssertionError("the LT2 exact-law check passed a learner that ignores S")
+    for check, broken, message in (
+            (check_LT2_exact_law_small, uncapped, "queries > S*m"),
+            (check_LT2_exact_law_integral_threshold, _broken_strict_bfs,
+             "!= bfs_success_probability")):
+        try:
+            check(broken)
+        except AssertionError as err:
+            assert message in str(err), err
+        else:
+            raise AssertionError(f"{check.__name__} passed {broken.__name__}")
+    return CheckOutcome(2, "uncapped learner and strict leader test caught")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -258,14 +303,18 @@ def check_LT2_fuzz_cap_and_LR() -> CheckOutcome:
 RATE_DELTA = F(1, 5)
 RATE_RUNS = 4
 RATE_INTERNAL = 4
+RATE_SHIFT = F(1, 5)
+"""Power: the pooled count must reject every trie's success chance lowered by this much."""
 
 
 def check_LT2_fuzz_success_rate() -> CheckOutcome:
     """Random admissible tries (K in 3..6, gamma >= 1/12, <= 4 internal nodes), S =
-    |internal|, delta = 1/5, m from LT2: the exact success chance is >= 1 - delta/2; each
-    trie's RATE_RUNS seeded runs are consistent with it, and the pooled count does not
-    reject P(success) >= 1 - delta/2 (Clopper-Pearson, false alarm 1e-9 per test)."""
-    pooled = [0, 0]
+    |internal|, delta = 1/5, m from LT2: the exact success chance is >= 1 - delta/2; the
+    failures of all seeded runs (RATE_RUNS per trie) do not reject the exact chances
+    (Chernoff, either tail, false alarm 1e-9), and do reject them lowered by RATE_SHIFT
+    (power, same runs)."""
+    runs, failures = [0], [0]
+    expected: list[F] = []
 
     @given(leader_tries(max_internal=RATE_INTERNAL, lambdas=FAST_LAMBDAS))
     def succeeds(trie: LeaderTrie) -> None:
@@ -275,22 +324,25 @@ def check_LT2_fuzz_success_rate() -> CheckOutcome:
         exact = bfs_success_probability(trie, m, cap)
         assert exact >= 1 - RATE_DELTA / 2, (trie, m, exact)
         generator = leader_trie_generator(trie)
-        wins = 0
         for run in range(RATE_RUNS):
             oracle = Oracle(generator, BFS_ACCESS,
                             rng=random.Random(f"LT2 rate {trie.responses} {lam} {run}"))
             result = bfs_trie(oracle, theta=compute_theta(K, lam), samples=m, cap=cap)
             assert result.queries <= cap * m
-            wins += result.recovers(trie_nodes(trie))
-        assert is_consistent(exact, wins, RATE_RUNS), (trie, wins, exact)
-        pooled[0] += wins
-        pooled[1] += RATE_RUNS
+            failures[0] += not result.recovers(trie_nodes(trie))
+            runs[0] += 1
+            expected.append(1 - exact)
 
     succeeds()
-    wins, runs = pooled
-    assert is_at_least(1 - RATE_DELTA / 2, wins, runs), (wins, runs)
-    return CheckOutcome(runs, f"{wins}/{runs} runs recovered T (false alarm "
-                        f"{CHECK_FALSE_ALARM} per test)")
+    mean = sum(expected, F(0))
+    assert is_LT2_failure_count_consistent(mean, failures[0]), (failures[0], float(mean))
+    assert not is_LT2_failure_count_consistent(mean + runs[0] * RATE_SHIFT, failures[0]), (
+        f"no power: {failures[0]} failures in {runs[0]} runs do not reject every success "
+        f"chance lowered by {RATE_SHIFT}")
+    alarm = next(f for f in count(failures[0]) if not is_LT2_failure_count_consistent(mean, f))
+    return CheckOutcome(runs[0], f"{failures[0]}/{runs[0]} runs failed, {float(mean):.3g} "
+                        f"expected; {alarm} failures would be rejected (false alarm "
+                        f"{CHECK_FALSE_ALARM})")
 
 
 CLAIM = Claim(
@@ -305,7 +357,7 @@ CLAIM = Claim(
     "returns T with certainty in exactly |internal nodes| queries.",
     uses=("LT1", "LR"),
     predicates=(is_LT2_samples_sufficient, bfs_success_probability,
-                node_misclassification_probability),
+                node_misclassification_probability, is_LT2_failure_count_consistent),
     checks=(
         Check("LT2_per_node_misclassification", CheckKind.EXHAUSTIVE,
               f"(K, lambda) in {_lambdas_text(FAST_LAMBDAS)}; S in {set_text(NODE_CAPS)}, "
@@ -317,6 +369,12 @@ CLAIM = Claim(
                           for K, H, lam, ms in TINY_BFS)
               + "; S in {|I|, |I|-1}, every branch of the oracle",
               check_LT2_exact_law_small, slow=True),
+        Check("LT2_exact_law_integral_threshold", CheckKind.EXHAUSTIVE,
+              "every admissible trie of (K, H, lambda) with theta*m an integer, m in: "
+              + "; ".join(f"{cases_text([(K, H, lam)])} m in {set_text(ms)}"
+                          for K, H, lam, ms in INTEGRAL_BFS)
+              + "; S = |I|, every branch of the oracle",
+              check_LT2_exact_law_integral_threshold),
         Check("LT2_logits_exact", CheckKind.EXHAUSTIVE,
               f"exact law on every trie of {cases_text(LOGITS_EXACT_SHAPES)}; one seeded run "
               f"on every trie of {cases_text(LOGITS_SEEDED_SHAPES)}", check_LT2_logits_exact),
@@ -327,10 +385,12 @@ CLAIM = Claim(
         Check("LT2_fuzz_success_rate", CheckKind.FUZZ,
               f"random admissible tries (K, lambda) in {_lambdas_text(FAST_LAMBDAS)} "
               f"(gamma >= 1/12), <= {RATE_INTERNAL} internal nodes, delta = {RATE_DELTA}, "
-              f"{RATE_RUNS} seeded runs each, Clopper-Pearson at {float(CHECK_FALSE_ALARM):g}",
-              check_LT2_fuzz_success_rate),
+              f"{RATE_RUNS} seeded runs each, pooled failures against the exact chances "
+              f"(Chernoff, false alarm {float(CHECK_FALSE_ALARM):g}); power: rejects the "
+              f"chances lowered by {RATE_SHIFT}", check_LT2_fuzz_success_rate, slow=True),
         Check("LT2_catches_ignored_cap", CheckKind.POWER,
-              "the exact-law check against a BFS learner that ignores S",
+              "the exact-law checks against a BFS learner that ignores S and one whose "
+              "leader test is strict",
               check_LT2_catches_ignored_cap),
     ),
     reference=("genaccess.reference.bfs_trie.bfs_trie",

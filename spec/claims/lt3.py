@@ -155,37 +155,52 @@ def check_LT3_top1_learners() -> CheckOutcome:
 
 ROOT_SAMPLES = range(1, 61)
 ROOT_EXACT_LAW_MAX = 1000  # K^m branches enumerated through the real learner
+ROOT_INTEGRAL_CASES: tuple[tuple[int, F, int], ...] = (
+    (4, F(5, 12), 3), (5, F(7, 15), 3), (6, F(1, 2), 3), (5, F(3, 10), 4), (3, F(7, 15), 5),
+)
+"""(K, lambda, m) with `theta * m` an integer: token 1's count can equal `theta m`, where
+`>=` and `>` part ways (the pair domain's lambdas never give an integer with K^m small)."""
 SAMPLE_ACCESS = access_model("local-reset/sample")
 FULL_ACCESS = access_model("local-reset/full")
 
 
+def _root_test_law_errors(vocab_size: int, lam: F, samples: int) -> tuple[F, F]:
+    """The errors of the real root test run through the oracle (exact law, every branch):
+    `(P_T1(decide T2), P_T2(decide T1))` on the top-1 pair."""
+    theta = compute_theta(vocab_size, lam)
+    wrong = []
+    for truth, trie in enumerate(top1_pair(vocab_size, 2, lam), start=1):
+        generator = leader_trie_generator(trie)
+
+        def experiment(chooser: Chooser, g: Any = generator) -> int:
+            oracle = Oracle(g, SAMPLE_ACCESS, rng=chooser)
+            return root_sample_test(oracle, samples=samples, theta=theta)
+
+        law = exact_law(experiment)
+        wrong.append(sum((p for d, p in law.items() if d != truth), F(0)))
+    return wrong[0], wrong[1]
+
+
 def check_LT3_root_samples() -> CheckOutcome:
-    """m in 1..60 root samples, K in {3,4}, every lambda of the domain: the exact errors of
-    the root test (decide T2 iff token 1's frequency >= theta) are <= exp(-2 m gamma^2) under
-    both tries (decided rigorously); and for K^m <= 1000 the exact law of the real learner
-    run through the oracle equals the binomial formula."""
+    """m in 1..60 root samples, K in {3,4}, every lambda of the domain, and the listed cases
+    with theta*m an integer: the exact errors of the root test (decide T2 iff token 1's
+    frequency >= theta) are <= exp(-2 m gamma^2) under both tries (decided rigorously); and
+    for K^m <= 1000 and every integral case the exact law of the real learner run through
+    the oracle equals the binomial formula."""
+    cases = [(K, lam, m) for K, lams in LAMBDAS.items() for lam in lams for m in ROOT_SAMPLES]
+    for K, lam, m in ROOT_INTEGRAL_CASES:
+        assert (compute_theta(K, lam) * m).denominator == 1, (K, lam, m)
+        cases.append((K, lam, m))
     count = 0
-    for K, lams in LAMBDAS.items():
-        for lam in lams:
-            gamma, theta = compute_gamma(K, lam), compute_theta(K, lam)
-            pair = top1_pair(K, 2, lam)
-            for m in ROOT_SAMPLES:
-                errors = root_test_errors(K, lam, m)
-                for error in errors:
-                    assert is_at_most_exp(error, -2 * m * gamma**2), (K, lam, m, errors)
-                if K**m <= ROOT_EXACT_LAW_MAX:
-                    for truth, trie in enumerate(pair, start=1):
-                        generator = leader_trie_generator(trie)
-
-                        def experiment(chooser: Chooser, g: Any = generator, n: int = m,
-                                       t: F = theta) -> int:
-                            oracle = Oracle(g, SAMPLE_ACCESS, rng=chooser)
-                            return root_sample_test(oracle, samples=n, theta=t)
-
-                        law = exact_law(experiment)
-                        wrong = sum((p for d, p in law.items() if d != truth), F(0))
-                        assert wrong == errors[truth - 1], (K, lam, m, truth, wrong, errors)
-                count += 1
+    for K, lam, m in cases:
+        gamma = compute_gamma(K, lam)
+        errors = root_test_errors(K, lam, m)
+        for error in errors:
+            assert is_at_most_exp(error, -2 * m * gamma**2), (K, lam, m, errors)
+        if K**m <= ROOT_EXACT_LAW_MAX or (K, lam, m) in ROOT_INTEGRAL_CASES:
+            learned = _root_test_law_errors(K, lam, m)
+            assert learned == errors, (K, lam, m, learned, errors)
+        count += 1
     return CheckOutcome(count, "(K, lambda, m) cases")
 
 
@@ -273,6 +288,52 @@ def check_LT3_topk_pair_boundary() -> CheckOutcome:
 
 
 # ---------------------------------------------------------------------------------------------
+# The search's reach under local reset
+# ---------------------------------------------------------------------------------------------
+
+REACH_ONE = ((0, 0),)
+REACH_TWO = ((0, 0), (0, 1))
+REACH_DEEP_ONE = ((0, 0, 0),)
+REACH_DEEP_TWO = ((0, 0, 0), (0, 0, 1))
+REACH_WIDE_ONE = ((0, 0), (1, 0))
+REACH_WIDE_TWO = ((0, 0), (1, 0), (1, 1))
+REACH_LAMBDA = F(1, 2)
+REACH_CASES: tuple[tuple[int, int, tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...],
+                         str, tuple[int, ...] | None, tuple[tuple[int, ...], int] | None],
+                   ...] = (
+    (3, 2, REACH_ONE, REACH_TWO, "local-reset/full", (1,), ((0,), 1)),
+    (3, 2, REACH_ONE, REACH_TWO, "local-reset/sample", (1,), ((0,), 1)),
+    (3, 2, REACH_ONE, REACH_TWO, "local-reset/full", None, ((), 2)),
+    (3, 3, REACH_DEEP_ONE, REACH_DEEP_TWO, "local-reset/full", (1,), ((0, 0), 1)),
+    (3, 3, REACH_DEEP_ONE, REACH_DEEP_TWO, "local-reset/sample", (1,), ((0, 0), 1)),
+    (3, 2, REACH_WIDE_ONE, REACH_WIDE_TWO, "local-reset/topk(2)", (1,), ((1,), 1)),
+    (3, 2, REACH_WIDE_ONE, REACH_WIDE_TWO, "local-reset/sample", (1,), ((1,), 1)),
+    (3, 2, REACH_WIDE_ONE, REACH_WIDE_TWO, "local-reset/topk(1)", (1,), None),
+)
+"""(K, H, Y1, Y2, access, lengths, the first separating query found by hand), lambda = 1/2:
+pairs whose tries differ below the root, so local reset separates them only by building
+its way down (one level, two levels, through the second root leader); the last is blind
+since topk(1) at the root reveals leader 0 only, so (1,) is never built."""
+
+
+def check_LT3_local_reset_reach() -> CheckOutcome:
+    """Positive separations under local reset, K = 3, lambda = 1/2: the exact search finds
+    exactly the first separating query worked out by hand (e.g. closure{00} against
+    closure{00, 01} at ((0,), 1) under local-reset/full one-token queries), so it explores
+    the built closure beyond the root, level by level, and no further."""
+
+    def found_as_expected(case: tuple[Any, ...]) -> bool:
+        K, H, first, second, access, lengths, expected = case
+        g1 = leader_trie_generator(LeaderTrie(K, H, REACH_LAMBDA, first))
+        g2 = leader_trie_generator(LeaderTrie(K, H, REACH_LAMBDA, second))
+        found = find_separating_query(g1, g2, access_model(access), lengths=lengths)
+        assert found == expected, (first, second, access, lengths, found, expected)
+        return True
+
+    return for_all(REACH_CASES, found_as_expected, "(pair, access, lengths) cases")
+
+
+# ---------------------------------------------------------------------------------------------
 # The z3 search
 # ---------------------------------------------------------------------------------------------
 
@@ -349,7 +410,8 @@ CLAIM = Claim(
         Check("LT3_root_samples", CheckKind.EXHAUSTIVE,
               f"K in {set_text(LAMBDAS)}, lambda as in the pair domain, m in "
               f"{range_text(ROOT_SAMPLES)} (exact law of the learner where K^m <= "
-              f"{ROOT_EXACT_LAW_MAX})", check_LT3_root_samples),
+              f"{ROOT_EXACT_LAW_MAX}); with theta*m integral, (K, lambda, m) in "
+              f"{cases_text(ROOT_INTEGRAL_CASES)} (exact law)", check_LT3_root_samples),
         Check("LT3_full_root_query", CheckKind.EXHAUSTIVE, PAIR_DOMAIN,
               check_LT3_full_root_query),
         Check("LT3_top1_with_probability_separates", CheckKind.EXHAUSTIVE, PAIR_DOMAIN,
@@ -358,6 +420,12 @@ CLAIM = Claim(
               f"k in {set_text(TOPK_KS)}, K in {{k+2, k+3}}, lambda in {{1/(k+1), "
               f"mid(1/K, 1/(k+1))}}, H in {set_text(TOPK_HORIZONS)}; every buildable prefix",
               check_LT3_topk_pair_boundary),
+        Check("LT3_local_reset_reach", CheckKind.EXHAUSTIVE,
+              f"K = 3, lambda = {REACH_LAMBDA}: " + "; ".join(
+                  f"closure{set_text(y1)} vs closure{set_text(y2)} under {access}"
+                  + (f" lengths {set_text(lengths)}" if lengths else "")
+                  for _, _, y1, y2, access, lengths, _ in REACH_CASES),
+              check_LT3_local_reset_reach),
         Check("LT3_z3_search", CheckKind.SOLVER, _search_domain(), check_LT3_z3_search,
               slow=True),
         Check("LT3_catches_leaky_top1", CheckKind.POWER,

@@ -19,10 +19,11 @@ from genaccess.spec.belief_search import compute_best_chosen_prefix_success
 from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.checking import cases_text
 from genaccess.spec.control import Control, LocalReset
-from genaccess.spec.errors import AccessError
+from genaccess.spec.errors import AccessError, ForbiddenStart
 from genaccess.spec.generator import Generator
 from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.local_reset import built_set, is_local_reset
+from genaccess.spec.local_reset import is_local_reset
+from genaccess.spec.local_reset_machine import generator_rows, model_built_by
 from genaccess.spec.observation import Full, Logprob, Sample
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.partial_control import DepthLimitedReset, RootOrCurrent
@@ -51,17 +52,35 @@ def _reset_controls(horizon: int) -> list[Control]:
             if c.uses_built_set and type(c) is not LocalReset]
 
 
+def _admits_by_definition(control: Control, prefix: Prefix, built: AbstractSet[Prefix],
+                          vocab_size: int) -> bool | None:
+    """The rule of each registered built-set control, restated from docs/theory.md apart
+    from its `refusal` (None for a control with no statement here):
+    `depth-reset(d)`: the prefix is built and has length at most `d`; `root-or-current`:
+    the root, or a built prefix none of whose one-token extensions is built."""
+    if isinstance(control, DepthLimitedReset):
+        return prefix in built and len(prefix) <= control.depth
+    if isinstance(control, RootOrCurrent):
+        return prefix == () or (prefix in built and all(
+            (*prefix, a) not in built for a in range(vocab_size)))
+    return None
+
+
 def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int], ...],
            chooser: Chooser) -> str | None:
-    """Run `sequence`; the first way the oracle departs from its control or from LR."""
+    """Run `sequence`; the first way the oracle departs from the control's rule (stated in
+    `_admits_by_definition`, on the built set of LR's model `model_built_by`) or from LR."""
     oracle = Oracle(g, access, rng=chooser)
-    H = g.horizon
+    K, H = g.vocab_size, g.horizon
+    built: set[Prefix] = {()}
     rewritten = False
     for prefix, length in sequence:
         before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
-        admitted = access.control.refusal(prefix, length, H, oracle.built) is None
+        admitted = _admits_by_definition(access.control, prefix, built, K)
+        if admitted is None:  # a control added later: its own word, LR still checked below
+            admitted = access.control.refusal(prefix, length, H, oracle.built) is None
         try:
-            oracle.query(prefix, length)
+            reports = oracle.query(prefix, length)
         except AccessError:
             after = (oracle.transcript, oracle.built, oracle.queries_used,
                      oracle.tokens_generated)
@@ -72,8 +91,9 @@ def _drive(g: Generator, access: AccessModel, sequence: tuple[tuple[Prefix, int]
             continue
         if not admitted:
             return f"answered the inadmissible {prefix} after {before[0]}"
-        if prefix not in built_set(before[0], H):
+        if prefix not in built:
             return f"answered unbuilt {prefix}"
+        built |= model_built_by(generator_rows(g), H, access.observation, prefix, reports)
         # While the oracle only appends records, the transcript is LR because it was LR
         # before and the new prefix was built by the records before it (just checked); once
         # it has rewritten a record, decide LR afresh.
@@ -94,10 +114,12 @@ ORACLE_DOMAIN = ("K=2, H=3; every registered built-set control but local-reset (
                  "queries of any length; every random outcome")
 
 
-def check_PARTIAL1_oracle(extra: tuple[Control, ...] = ()) -> CheckOutcome:
+def check_PARTIAL1_oracle(controls: tuple[Control, ...] = ()) -> CheckOutcome:
     """Under every registered built-set control the oracle answers exactly the queries the
-    control admits, only at built prefixes (so LR holds), counts one query and `L` tokens
-    per answer, and records nothing on a refusal."""
+    control's rule admits (restated in `_admits_by_definition`, on the built set of LR's
+    model), only at built prefixes (so LR holds), counts one query and `L` tokens per
+    answer, and records nothing on a refusal. `controls` replaces the registered ones (for
+    the power check)."""
     K, H = 2, 3
     g = Generator.from_table(K, H, {(): ("1/3", "2/3"), (1,): ("1", "0")},
                              default=("1/2", "1/2"))
@@ -106,7 +128,7 @@ def check_PARTIAL1_oracle(extra: tuple[Control, ...] = ()) -> CheckOutcome:
     anylen = [(u, L) for u in prefixes for L in range(1, H - len(u) + 1)]
     sequences = [*itertools.product(short, repeat=3), *itertools.product(anylen, repeat=2)]
     count = 0
-    for control in (*_reset_controls(H), *extra):
+    for control in controls or _reset_controls(H):
         for cls in OBSERVATION_TYPES:
             for observation in cls.instances(K):
                 access = AccessModel(control, observation)
@@ -125,6 +147,31 @@ class _MutantRootOrCurrent(RootOrCurrent):
                 ) -> None:
         return None if prefix in built else super().refusal(  # type: ignore[return-value]
             prefix, length, horizon, built)
+
+
+class _MutantDepthReset(DepthLimitedReset):
+    """A deliberately broken control: `depth-reset(d)` that admits built prefixes of length
+    `d + 1` too."""
+
+    def refusal(self, prefix: Prefix, length: int, horizon: int, built: AbstractSet[Prefix]
+                ) -> ForbiddenStart | None:
+        if prefix in built and len(prefix) == self.depth + 1:
+            return None
+        return super().refusal(prefix, length, horizon, built)
+
+
+def check_PARTIAL1_oracle_catches_broken_controls() -> CheckOutcome:
+    """Power: the oracle check fails on a root-or-current that admits "regenerate" and on a
+    depth-reset(0) that admits built prefixes of length 1."""
+    for broken, expected in ((_MutantRootOrCurrent(), "answered the inadmissible"),
+                             (_MutantDepthReset(0), "answered the inadmissible")):
+        try:
+            check_PARTIAL1_oracle((broken,))
+        except AssertionError as err:
+            assert expected in str(err), err
+            continue
+        raise AssertionError(f"the PARTIAL1 oracle check passed {type(broken).__name__}")
+    return CheckOutcome(2, "regenerate and depth d+1 caught")
 
 
 def check_PARTIAL1_catches_regenerate() -> CheckOutcome:
@@ -247,6 +294,10 @@ CLAIM = Claim(
         Check("PARTIAL1_cost_table", CheckKind.EXHAUSTIVE,
               f"HP{cases_text([COST_FAMILY])}, target {COST_TARGET}, every d in "
               f"0..{COST_FAMILY[1] - 1}", check_PARTIAL1_cost_table),
+        Check("PARTIAL1_oracle_catches_broken_controls", CheckKind.POWER,
+              "oracle check against root-or-current admitting regenerate and depth-reset(0) "
+              "admitting built prefixes of length 1",
+              check_PARTIAL1_oracle_catches_broken_controls),
         Check("PARTIAL1_catches_regenerate", CheckKind.POWER,
               "root-or-current that admits re-asking a continued prefix, HP(2,3,3/5), "
               "logprob, T=2",

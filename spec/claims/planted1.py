@@ -208,10 +208,41 @@ def check_PLANTED1_adaptive_stage_error(
     return CheckOutcome(n, "stages")
 
 
+ARGMAX_LEARNERS = ("logits", "top1")
+ARGMAX_CASES = ((2, 1), (2, 2), (3, 1))
+"""(K, H): every extreme base and path (K=3, H=2 would take 5 s)."""
+
+
+def _argmax_recovers(case: tuple[str, Generator, tuple[int, ...], Fraction]) -> bool:
+    """Glue: on every branch of the oracle's randomness the table learner returns `z` with
+    exactly `H` queries."""
+    name, base, z, alpha = case
+    table_learner = learner(HIDDEN_PATH, name)
+    planted = planted_generator(base, z, alpha)
+
+    def experiment(chooser: Chooser) -> tuple[bool, int]:
+        oracle = Oracle(planted, table_learner.access_model, rng=chooser)
+        return table_learner.function(oracle) == z, oracle.queries_used
+
+    return set(exact_law(experiment)) == {(True, base.horizon)}
+
+
+def check_PLANTED1_argmax_recovers_z() -> CheckOutcome:
+    """`full`/`top1` at chosen prefixes recover `z` in `H` queries: the real `logits_path`
+    and `top1_path`, through the oracle, on every extreme base and path, every alpha in
+    ALPHAS, return `z` with exactly `H` queries on every branch."""
+    cases = ((name, base, z, alpha) for K, H in ARGMAX_CASES for base in extreme_bases(K, H)
+             for z in all_responses(K, H) for alpha in ALPHAS for name in ARGMAX_LEARNERS)
+    return for_all(cases, _argmax_recovers, "(learner, base, path, alpha) cases")
+
+
 ROOT_START_SHAPE = (2, 3, Fraction(3, 4))
 ROOT_START_PATH = (1, 0, 1)
 ROOT_START_BASES = 60
 """How many extreme bases (a seeded sample) the exact root-start laws run on."""
+ROOT_START_ALL_BASES = (ROOT_START_SHAPE[0] + 1) ** sum(
+    ROOT_START_SHAPE[0] ** t for t in range(ROOT_START_SHAPE[1]))
+"""How many extreme bases the shape has: `K + 1` extreme stages at each of its prefixes."""
 ROOT_START_QUERIES = (1, 2)
 
 
@@ -273,9 +304,14 @@ CLAIM = Claim(
         Check("PLANTED1_adaptive_stage_error", CheckKind.EXHAUSTIVE,
               f"(K,H,alpha) in {cases_text(ADAPTIVE_CASES)}, delta={DELTA}, every extreme "
               "stage and path token", check_PLANTED1_adaptive_stage_error),
-        Check("PLANTED1_root_start_bound", CheckKind.EXHAUSTIVE,
+        Check("PLANTED1_argmax_recovers_z", CheckKind.EXHAUSTIVE,
+              f"learners {set_text(ARGMAX_LEARNERS)} through the oracle, (K,H) in "
+              f"{cases_text(ARGMAX_CASES)}, every extreme base, every path, alpha in "
+              f"{set_text(ALPHAS)}, every branch", check_PLANTED1_argmax_recovers_z),
+        Check("PLANTED1_root_start_bound", CheckKind.FUZZ,
               f"(K,H,alpha) = {text(ROOT_START_SHAPE)}, z={text(ROOT_START_PATH)}, "
-              f"{ROOT_START_BASES} extreme bases (seeded sample), T in "
+              f"{ROOT_START_BASES} seeded bases of the {ROOT_START_ALL_BASES} extreme bases "
+              "(exact laws on each), T in "
               f"{set_text(ROOT_START_QUERIES)}",
               check_PLANTED1_root_start_bound),
         Check("PLANTED1_catches_broken_learner_and_tilt", CheckKind.POWER,

@@ -1,12 +1,13 @@
 """The standing mutation gate: apply each catalogued mutant in a scratch copy and confirm
 that the claim it names catches it.
 
-Each mutant in `catalogue.toml` is a small semantic change to `spec/`, `reference/` or
-`proofs/` (a search-and-replace whose `old` text must occur exactly once) and the claim IDs
-whose registered checks must fail on it. The runner copies the three packages into a scratch
-folder laid out as `genaccess/...`, applies the change there, and runs those claims' checks in
-a fresh interpreter whose `sys.path` puts the scratch copy first; the working tree is never
-touched. A mutant that every named check accepts is a *survivor*, and the gate fails.
+Each mutant in `catalogue/*.toml` (one file per area) is a small semantic change to `spec/`,
+`reference/` or `proofs/` (a search-and-replace whose `old` text must occur exactly once) and
+the claim IDs whose registered checks must fail on it. The runner copies the three packages
+into a scratch folder laid out as `genaccess/...`, applies the change there, and runs those
+claims' checks (`probe.py`) in a fresh interpreter whose `sys.path` puts the scratch copy
+first; the working tree is never touched. A mutant that every named check accepts is a
+*survivor*, and the gate fails.
 
     python tests/mutants/run.py                 # the whole catalogue
     python tests/mutants/run.py --quick         # the mutants marked quick (CI)
@@ -29,24 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = Path(__file__).with_name("catalogue.toml")
+CATALOGUE = Path(__file__).with_name("catalogue")
 PACKAGES = {"spec": "spec", "reference": "reference", "proofs": "proofs"}
 
-# Runs in the scratch interpreter: every check of the named claims; prints one JSON line.
-PROBE = """
-import json, sys
-from genaccess.spec.claims import REGISTRY
-from genaccess.spec.registry import Status, run_check
-caught = []
-for claim_id in sys.argv[1:]:
-    for check in REGISTRY[claim_id].checks:
-        result = run_check(claim_id, check)
-        if result.status is not Status.PASSED:
-            caught.append(f"{claim_id}::{check.name} {result.status.value}: "
-                          f"{result.message[:160]}")
-            break
-print(json.dumps(caught))
-"""
+PROBE = Path(__file__).with_name("probe.py")
 
 
 @dataclass(frozen=True)
@@ -68,11 +55,13 @@ class Verdict:
     seconds: float
 
 
-def load(path: Path = CATALOGUE) -> list[Mutant]:
+def load(folder: Path = CATALOGUE) -> list[Mutant]:
     """The catalogue, validated: unique IDs, known files, `old` occurring exactly once."""
-    data = tomllib.loads(path.read_text())
-    mutants = [Mutant(m["id"], m["file"], m["old"], m["new"], tuple(m["claims"]), m["why"],
-                      bool(m.get("quick", False))) for m in data["mutant"]]
+    mutants: list[Mutant] = []
+    for path in sorted(folder.glob("*.toml")):
+        data = tomllib.loads(path.read_text())
+        mutants += [Mutant(m["id"], m["file"], m["old"], m["new"], tuple(m["claims"]),
+                           m["why"], bool(m.get("quick", False))) for m in data["mutant"]]
     ids = [m.id for m in mutants]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
@@ -105,16 +94,17 @@ def run_mutant(mutant: Mutant, timeout: float = 600) -> Verdict:
         env = {**os.environ, "PYTHONPATH": tmp, "HYPOTHESIS_PROFILE": "ci",
                "PYTHONDONTWRITEBYTECODE": "1"}
         try:
-            done = subprocess.run([sys.executable, "-c", PROBE, *mutant.claims], env=env,
+            done = subprocess.run([sys.executable, str(PROBE), *mutant.claims], env=env,
                                   cwd=tmp, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             return Verdict(mutant, True, f"timed out after {timeout:.0f} s (counted as killed)",
                            time.perf_counter() - start)
     seconds = time.perf_counter() - start
-    if done.returncode != 0:  # the mutant broke the import itself: caught
+    lines = done.stdout.strip().splitlines()
+    if done.returncode not in (0, 1) or not lines:  # the mutant broke the import itself
         tail = (done.stderr.strip().splitlines() or ["?"])[-1]
         return Verdict(mutant, True, f"crashed: {tail[:160]}", seconds)
-    caught = json.loads(done.stdout.strip().splitlines()[-1])
+    caught = json.loads(lines[-1])
     return Verdict(mutant, bool(caught), caught[0] if caught else "SURVIVED", seconds)
 
 

@@ -1,0 +1,126 @@
+"""A general mutation tool (cosmic-ray) over the core modules, with the claim checks as the
+test command.
+
+For each module: copy the packages into a scratch folder (`genaccess/...`), let cosmic-ray
+mutate the copy one operator application at a time, and run `probe.py` with the claims that
+module serves; a mutant is killed when one of their registered checks fails. The working tree
+is never touched. Needs cosmic-ray (`pip install cosmic-ray`), not a dependency of the package.
+
+    python tests/mutants/general.py local_reset control      # modules under spec/
+    python tests/mutants/general.py --list                   # the modules and their claims
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = Path(__file__).with_name("probe.py")
+
+# The claims whose checks are the test command of each module's mutants.
+MODULES: dict[str, tuple[str, ...]] = {
+    "spec/oracle.py": ("LR", "R1", "R2", "PARTIAL1", "NOISY1"),
+    "spec/local_reset.py": ("LR", "PARTIAL1"),
+    "spec/observation.py": ("LR", "R1", "R2", "HP3", "LT3"),
+    "spec/control.py": ("LR", "PARTIAL1", "R1"),
+    "spec/hidden_path.py": ("HP1", "HP2", "HP3", "GAP"),
+    "spec/leader_trie.py": ("LT1", "LT2", "LT3"),
+    "spec/garbling.py": ("R1", "R2", "HP1"),
+    "spec/reach.py": ("G1", "R2", "NOISY1"),
+}
+
+
+def copy_packages(scratch: Path, rev: str | None) -> None:
+    """`scratch/genaccess/{spec,reference,proofs}` from the working tree, or from commit
+    `rev` (to score an earlier state of the checks)."""
+    folders = ("spec", "reference", "proofs")
+    if rev is None:
+        for folder in folders:
+            shutil.copytree(ROOT / folder, scratch / "genaccess" / folder,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        return
+    (scratch / "genaccess").mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *folders],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(scratch / "genaccess")], input=archive, check=True)
+
+
+def run_module(module: str, claims: tuple[str, ...], tool: Path, timeout: float,
+               rev: str | None = None) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="genaccess-cr-") as tmp:
+        scratch = Path(tmp)
+        copy_packages(scratch, rev)
+        target = f"genaccess/{module}"
+        command = f"{sys.executable} {PROBE} {' '.join(claims)}"
+        (scratch / "cr.toml").write_text(
+            "[cosmic-ray]\n"
+            f'module-path = "{target}"\n'
+            f"timeout = {timeout}\n"
+            "excluded-modules = []\n"
+            f'test-command = "{command}"\n'
+            "[cosmic-ray.distributor]\n"
+            'name = "local"\n')
+        env = {**os.environ, "PYTHONPATH": str(scratch), "HYPOTHESIS_PROFILE": "ci",
+               "PYTHONDONTWRITEBYTECODE": "1"}
+        for step in (["init", "cr.toml", "s.sqlite"], ["exec", "cr.toml", "s.sqlite"]):
+            subprocess.run([str(tool / "cosmic-ray"), *step], cwd=scratch, env=env, check=True,
+                           capture_output=True)
+        dump = subprocess.run([str(tool / "cosmic-ray"), "dump", "s.sqlite"], cwd=scratch,
+                              env=env, check=True, capture_output=True, text=True).stdout
+    killed, survivors, other = 0, [], 0
+    for line in dump.splitlines():
+        item, result = json.loads(line)
+        outcome = (result or {}).get("test_outcome")
+        if outcome == "killed":
+            killed += 1
+        elif outcome == "survived":
+            survivors.append({"operator": item["mutations"][0]["operator_name"],
+                              "line": item["mutations"][0]["start_pos"][0],
+                              "diff": (result or {}).get("diff", "")})
+        else:
+            other += 1
+    total = killed + len(survivors)
+    return {"module": module, "claims": list(claims), "mutants": total, "killed": killed,
+            "score": round(killed / total, 3) if total else None, "incompetent": other,
+            "survivors": survivors}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help="module names (e.g. local_reset)")
+    parser.add_argument("--list", action="store_true")
+    parser.add_argument("--tool", default=str(Path(sys.executable).parent),
+                        help="folder holding the cosmic-ray executable")
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--out", default=None, help="write the JSON results here")
+    parser.add_argument("--rev", default=None, help="score this commit instead of the tree")
+    args = parser.parse_args(argv)
+    if args.list or not args.modules:
+        for module, claims in MODULES.items():
+            print(f"{module:<24} {' '.join(claims)}")
+        return 0
+    results = []
+    for name in args.modules:
+        module = f"spec/{name}.py"
+        if module not in MODULES:
+            print(f"general: error: unknown module {name!r} (see --list)", file=sys.stderr)
+            return 2
+        result = run_module(module, MODULES[module], Path(args.tool), args.timeout, args.rev)
+        print(f"{module:<24} {result['killed']}/{result['mutants']} killed "
+              f"(score {result['score']}), {len(result['survivors'])} survivors", flush=True)
+        results.append(result)
+    if args.out:
+        Path(args.out).write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
