@@ -14,7 +14,13 @@ from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
 from genaccess.reference.greedy_descent import greedy_descent
-from genaccess.spec.access import CONTROL_LEVELS, OBSERVATION_TYPES, AccessModel
+from genaccess.spec.access import (
+    CONTROL_LEVELS,
+    OBSERVATION_TYPES,
+    AccessModel,
+    access_model,
+    registered_access_models,
+)
 from genaccess.spec.belief_search import compute_best_chosen_prefix_success
 from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.checking import cases_text
@@ -50,6 +56,40 @@ def _reset_controls(horizon: int) -> list[Control]:
     `local-reset` itself (LR's acceptance check covers it)."""
     return [c for cls in CONTROL_LEVELS for c in cls.instances(horizon)
             if c.uses_built_set and type(c) is not LocalReset]
+
+
+ROUND_TRIP_SHAPES = ((2, 2), (3, 3))
+"""(K, H) of the registered access models whose names must parse back."""
+
+
+def _reads_built_set(control: Control, horizon: int, vocab_size: int) -> bool:
+    """Whether `refusal` ever answers differently for two built sets: the definition of a
+    control that reads the built set, decided on every query of a small tree."""
+    prefixes = list(all_prefixes(vocab_size, horizon))
+    everything = frozenset(prefixes)
+    for prefix in prefixes:
+        for length in range(1, horizon - len(prefix) + 1):
+            alone = control.refusal(prefix, length, horizon, frozenset({()}))
+            full = control.refusal(prefix, length, horizon, everything)
+            if (alone is None) != (full is None):
+                return True
+    return False
+
+
+def check_PARTIAL1_controls_declare_what_they_read() -> CheckOutcome:
+    """Every registered control instance whose refusal depends on the built set declares
+    `uses_built_set` (which decides the controls PARTIAL1's oracle check covers), and every
+    registered access model's name parses back to an equal model."""
+    count = 0
+    for K, H in ROUND_TRIP_SHAPES:
+        for control in (c for cls in CONTROL_LEVELS for c in cls.instances(H)):
+            # (depth-reset(0) declares True without reading it: only the root, always built)
+            assert control.uses_built_set or not _reads_built_set(control, H, K), (control, H)
+            count += 1
+        for model in registered_access_models(K, H):
+            assert access_model(model.name) == model, model.name
+            count += 1
+    return CheckOutcome(count)
 
 
 def _admits_by_definition(control: Control, prefix: Prefix, built: AbstractSet[Prefix],
@@ -283,6 +323,11 @@ CLAIM = Claim(
     predicates=(is_PARTIAL1_depth_sandwich, is_PARTIAL1_root_or_current_bound),
     checks=(
         Check("PARTIAL1_oracle", CheckKind.EXHAUSTIVE, ORACLE_DOMAIN, check_PARTIAL1_oracle),
+        Check("PARTIAL1_controls_declare_what_they_read", CheckKind.EXHAUSTIVE,
+              "every registered control instance and access model for (K, H) in "
+              f"{cases_text(ROUND_TRIP_SHAPES)}: a refusal that depends on the "
+              "built set (every query) declares it; every name parses back to an equal model",
+              check_PARTIAL1_controls_declare_what_they_read),
         Check("PARTIAL1_depth_sandwich", CheckKind.EXHAUSTIVE,
               "every adaptive learner (belief-state search), full observations, every d in "
               f"0..H-1, every T in 1..max T: (K, H, alpha, max T) in {cases_text(DEPTH_CASES)}",

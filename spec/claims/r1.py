@@ -3,11 +3,14 @@ canonical (`full`) observation, so `T` queries of them are worth at most `T` can
 
 from __future__ import annotations
 
+import functools
 from fractions import Fraction
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.spec.access import OBSERVATION_TYPES
+from genaccess.spec.chance import exact_law
 from genaccess.spec.checking import set_text
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.garbling import (
@@ -147,6 +150,31 @@ def check_R1_garbling_matches_definitions() -> CheckOutcome:
     return CheckOutcome(count)
 
 
+STEP_LAW_ROWS = (("1/2", "1/2", "0"), ("0", "1/3", "2/3"), ("1/4", "1/4", "1/2"),
+                 ("1", "0", "0"), ("1/3", "1/3", "1/3"))
+"""Next-token rows (zeros and ties included) on which `outcomes` must be `step`'s law."""
+
+
+def check_R1_outcomes_are_the_step_law() -> CheckOutcome:
+    """Every registered observation type's `outcomes` (what the exact laws read) lists only
+    atoms of positive probability, and aggregated it is the exact law of `step` (what the
+    oracle draws), on rows with zero-probability tokens and ties."""
+    count = 0
+    for row in STEP_LAW_ROWS:
+        dist = Distribution(tuple(Fraction(p) for p in row))
+        for cls in OBSERVATION_TYPES:
+            for observation in cls.instances(len(row)):
+                atoms = list(observation.outcomes(dist))
+                assert all(p > 0 for _, _, p in atoms), (observation.name, row, atoms)
+                listed: dict[tuple[int, Report], Fraction] = {}
+                for token, report, p in atoms:
+                    listed[token, report] = listed.get((token, report), Fraction(0)) + p
+                drawn = exact_law(functools.partial(observation.step, dist))
+                assert listed == drawn, (observation.name, row)
+                count += 1
+    return CheckOutcome(count)
+
+
 CLAIM = Claim(
     id="R1",
     title="Root-start observations are garblings of the canonical experiment",
@@ -159,6 +187,9 @@ CLAIM = Claim(
     checks=(
         Check("R1_exhaustive_grid", CheckKind.EXHAUSTIVE, EXHAUSTIVE_DOMAIN,
               check_R1_exhaustive_grid),
+        Check("R1_outcomes_are_the_step_law", CheckKind.EXHAUSTIVE,
+              f"every registered observation type on the rows {set_text(STEP_LAW_ROWS)}",
+              check_R1_outcomes_are_the_step_law),
         Check("R1_garbling_matches_definitions", CheckKind.EXHAUSTIVE,
               f"{ONE_STEP_GRID}, every canonical outcome, every type; each step against the "
               "type's definition restated in the check; oracle law against the canonical law "
