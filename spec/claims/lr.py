@@ -324,8 +324,9 @@ BUDGET_MODELS = ("root-start/sample", "local-reset/full", "local-reset/topk(1)",
 
 def check_LR_budget() -> CheckOutcome:
     """`Oracle(..., budget=B)` answers exactly `B` queries: each of them is admitted and
-    counted, and query `B + 1` is not admitted, raises `BudgetExceeded` and records nothing
-    (transcript, built set, queries and tokens unchanged); every random outcome."""
+    counted (one query, `H` tokens), and query `B + 1` is not admitted, raises
+    `BudgetExceeded` and records nothing (transcript, built set, queries and tokens
+    unchanged); every random outcome."""
     g = _driven()
     cases = ((access_model(name), budget) for name in BUDGET_MODELS for budget in BUDGETS)
     count = 0
@@ -343,8 +344,9 @@ def _spend(g: Generator, access: AccessModel, budget: int, chooser: Chooser) -> 
         if not oracle.admits((), H):
             return f"query {i + 1} of {budget} not admitted"
         oracle.query((), H)
-        if oracle.queries_used != i + 1:
-            return f"queries_used {oracle.queries_used} after {i + 1} queries"
+        if (oracle.queries_used, oracle.tokens_generated) != (i + 1, (i + 1) * H):
+            return (f"queries_used {oracle.queries_used}, tokens_generated "
+                    f"{oracle.tokens_generated} after {i + 1} whole responses")
     before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
     if oracle.admits((), H):
         return f"query {budget + 1} admitted"
