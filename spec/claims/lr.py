@@ -23,7 +23,13 @@ from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.checking import range_text, set_text
 from genaccess.spec.control import ArbitraryPrefix, Control, LocalReset, RootStart
 from genaccess.spec.distribution import Distribution
-from genaccess.spec.errors import AccessError, BudgetExceeded, ForbiddenStart, UnbuiltPrefix
+from genaccess.spec.errors import (
+    AccessError,
+    BudgetExceeded,
+    ForbiddenStart,
+    InvalidQuery,
+    UnbuiltPrefix,
+)
 from genaccess.spec.generator import Generator
 from genaccess.spec.grids import Grid, describe
 from genaccess.spec.local_reset import built_set, first_lr_violation, is_local_reset
@@ -337,6 +343,28 @@ def check_LR_budget() -> CheckOutcome:
     return CheckOutcome(count)
 
 
+def check_LR_refuses_overlong() -> CheckOutcome:
+    """A query running past `H` (`|u| + L > H`) or of length `L < 1` is refused with
+    `InvalidQuery` under arbitrary-prefix control (which refuses nothing else) and records
+    nothing; one that fits is answered."""
+    g = _driven()
+    H = g.horizon
+    count = 0
+    for prefix in all_prefixes(DRIVEN_K, H):
+        for length in range(H + 2):
+            oracle = Oracle(g, access_model("arbitrary-prefix/sample"), rng=random.Random(0))
+            fits = 1 <= length <= H - len(prefix)
+            try:
+                oracle.query(prefix, length)
+            except InvalidQuery:
+                assert not fits and oracle.queries_used == 0 and oracle.transcript == (), (
+                    prefix, length)
+            else:
+                assert fits, f"answered ({prefix}, {length}) past H = {H}"
+            count += 1
+    return CheckOutcome(count)
+
+
 def _spend(g: Generator, access: AccessModel, budget: int, chooser: Chooser) -> str | None:
     oracle = Oracle(g, access, rng=chooser, budget=budget)
     H = g.horizon
@@ -436,6 +464,9 @@ CLAIM = Claim(
               f"budget B in {range_text(BUDGETS)}; access models {set_text(BUDGET_MODELS)}; "
               f"K={DRIVEN_K}, H={DRIVEN_H}, B whole-response queries then one more, every "
               "random outcome", check_LR_budget),
+        Check("LR_refuses_overlong", CheckKind.EXHAUSTIVE,
+              f"every prefix u and length L in 0..H+1 for K={DRIVEN_K}, H={DRIVEN_H} "
+              "(arbitrary-prefix/sample)", check_LR_refuses_overlong),
         Check("LR_catches_leaky_oracle", CheckKind.POWER,
               "acceptance check against an oracle that admits the unbuilt (1, 1)",
               check_LR_catches_leaky_oracle),
