@@ -28,6 +28,17 @@ from genaccess.spec.observation import ObservationType, Report
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix
 
+DRIVEN_K = 2
+DRIVEN_H = 3
+DRIVEN_TABLE = {(): ("1/3", "2/3"), (1,): ("1", "0")}
+"""The generator LR's oracle checks drive (K=2, H=3, rows `(1/2, 1/2)` elsewhere): at
+`(1,)` token 1 has probability 0, so a `full` answer there must not build `(1, 1)`."""
+
+
+def driven_generator() -> Generator:
+    """LR's driven generator: `DRIVEN_TABLE` at `K = DRIVEN_K`, `H = DRIVEN_H`."""
+    return Generator.from_table(DRIVEN_K, DRIVEN_H, DRIVEN_TABLE, default=("1/2", "1/2"))
+
 
 def _beaten_by(probs: Sequence[Fraction], a: int) -> int:
     """How many tokens rank before `a`: more likely, or as likely with a lower index."""

@@ -18,22 +18,26 @@ from fractions import Fraction
 
 from hypothesis.stateful import run_state_machine_as_test
 
-from genaccess.spec.access import AccessModel, access_model, registered_access_models
+from genaccess.spec.access import AccessModel, registered_access_models
 from genaccess.spec.chance import Chooser, exact_law
-from genaccess.spec.checking import range_text, set_text
+from genaccess.spec.claims.lr_budget import BUDGET_CHECKS
 from genaccess.spec.control import ArbitraryPrefix, Control, LocalReset, RootStart
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import (
     AccessError,
-    BudgetExceeded,
     ForbiddenStart,
-    InvalidQuery,
     UnbuiltPrefix,
 )
 from genaccess.spec.generator import Generator
 from genaccess.spec.grids import Grid, describe
 from genaccess.spec.local_reset import built_set, first_lr_violation, is_local_reset
-from genaccess.spec.local_reset_machine import local_reset_machine, model_built_by
+from genaccess.spec.local_reset_machine import (
+    DRIVEN_H,
+    DRIVEN_K,
+    driven_generator,
+    local_reset_machine,
+    model_built_by,
+)
 from genaccess.spec.noisy import NoisySampleReport
 from genaccess.spec.observation import (
     Full,
@@ -52,17 +56,6 @@ from genaccess.spec.strategies import generators
 from genaccess.spec.transcript import QueryRecord, Transcript
 
 ROOT_START_GRIDS = (Grid(2, 1), Grid(2, 2), Grid(2, 3, "depth"), Grid(3, 2, "depth"))
-
-DRIVEN_K = 2
-DRIVEN_H = 3
-DRIVEN_TABLE = {(): ("1/3", "2/3"), (1,): ("1", "0")}
-"""The generator the oracle checks drive (K=2, H=3, rows `(1/2, 1/2)` elsewhere): at
-`(1,)` token 1 has probability 0, so a `full` answer there must not build `(1, 1)`."""
-
-
-def _driven() -> Generator:
-    return Generator.from_table(DRIVEN_K, DRIVEN_H, DRIVEN_TABLE, default=("1/2", "1/2"))
-
 
 def _rows(g: Generator) -> Callable[[Prefix], tuple[Fraction, ...]]:
     # The rows once per check (the model reads one per step of every branch).
@@ -116,7 +109,7 @@ def _queries(vocab_size: int, horizon: int) -> list[tuple[Prefix, int]]:
 def check_LR_root_start_refuses_resets() -> CheckOutcome:
     """A root-start oracle answers `((), H)` and refuses every other valid query with
     `ForbiddenStart`, recording nothing (K=2, H=3, every observation type)."""
-    g = _driven()
+    g = driven_generator()
     count = 0
     for observation in _root_start_observations(DRIVEN_K, DRIVEN_H):
         oracle = Oracle(g, AccessModel(RootStart(), observation), rng=random.Random(0))
@@ -149,7 +142,7 @@ def check_LR_oracle_acceptance(control: Control | None = None,
     of the model written from the definitions (`model_built_by`), and a refusal records
     nothing. `observations` replaces the registered types (for the power checks)."""
     control = control if control is not None else LocalReset()
-    g = _driven()
+    g = driven_generator()
     rows = _rows(g)
     queries = _queries(DRIVEN_K, DRIVEN_H)
     types = observations or tuple(_root_start_observations(DRIVEN_K, DRIVEN_H))
@@ -277,7 +270,7 @@ def check_LR_predicate_decides() -> CheckOutcome:
         assert first_lr_violation(transcript, DRIVEN_H) == expected, what
         assert is_local_reset(transcript, DRIVEN_H) is (expected is None), what
         count += 1
-    g = _driven()
+    g = driven_generator()
     rows = _rows(g)
     queries = _queries(DRIVEN_K, DRIVEN_H)
     verdicts: set[bool] = set()
@@ -320,72 +313,6 @@ def _arbitrary(g: Generator, rows: Callable[[Prefix], tuple[Fraction, ...]],
             first = oracle.queries_used - 1
         built |= model_built_by(rows, H, access.observation, prefix, reports)
     return oracle.transcript, first
-
-
-BUDGETS = range(0, 4)
-BUDGET_MODELS = ("root-start/sample", "local-reset/full", "local-reset/topk(1)",
-                 "arbitrary-prefix/logprob", "depth-reset(1)/noisy-sample(0)",
-                 "root-or-current/top1")
-
-
-def check_LR_budget() -> CheckOutcome:
-    """`Oracle(..., budget=B)` answers exactly `B` queries: each of them is admitted and
-    counted (one query, `H` tokens), and query `B + 1` is not admitted, raises
-    `BudgetExceeded` and records nothing (transcript, built set, queries and tokens
-    unchanged); every random outcome."""
-    g = _driven()
-    cases = ((access_model(name), budget) for name in BUDGET_MODELS for budget in BUDGETS)
-    count = 0
-    for access, budget in cases:
-        law = exact_law(functools.partial(_spend, g, access, budget))
-        assert set(law) == {None}, (access.name, budget, law)
-        count += 1
-    return CheckOutcome(count)
-
-
-def check_LR_refuses_overlong() -> CheckOutcome:
-    """A query running past `H` (`|u| + L > H`) or of length `L < 1` is refused with
-    `InvalidQuery` under arbitrary-prefix control (which refuses nothing else) and records
-    nothing; one that fits is answered."""
-    g = _driven()
-    H = g.horizon
-    count = 0
-    for prefix in all_prefixes(DRIVEN_K, H):
-        for length in range(H + 2):
-            oracle = Oracle(g, access_model("arbitrary-prefix/sample"), rng=random.Random(0))
-            fits = 1 <= length <= H - len(prefix)
-            try:
-                oracle.query(prefix, length)
-            except InvalidQuery:
-                assert not fits and oracle.queries_used == 0 and oracle.transcript == (), (
-                    prefix, length)
-            else:
-                assert fits, f"answered ({prefix}, {length}) past H = {H}"
-            count += 1
-    return CheckOutcome(count)
-
-
-def _spend(g: Generator, access: AccessModel, budget: int, chooser: Chooser) -> str | None:
-    oracle = Oracle(g, access, rng=chooser, budget=budget)
-    H = g.horizon
-    for i in range(budget):
-        if not oracle.admits((), H):
-            return f"query {i + 1} of {budget} not admitted"
-        oracle.query((), H)
-        if (oracle.queries_used, oracle.tokens_generated) != (i + 1, (i + 1) * H):
-            return (f"queries_used {oracle.queries_used}, tokens_generated "
-                    f"{oracle.tokens_generated} after {i + 1} whole responses")
-    before = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
-    if oracle.admits((), H):
-        return f"query {budget + 1} admitted"
-    try:
-        oracle.query((), H)
-    except BudgetExceeded:
-        pass
-    else:
-        return f"query {budget + 1} answered"
-    after = (oracle.transcript, oracle.built, oracle.queries_used, oracle.tokens_generated)
-    return None if after == before else "the refused query changed the oracle's state"
 
 
 class _MutantLeakyLocalReset(LocalReset):
@@ -460,13 +387,7 @@ CLAIM = Claim(
               check_LR_root_start_refuses_resets),
         Check("LR_predicate_decides", CheckKind.EXHAUSTIVE, PREDICATE_DOMAIN,
               check_LR_predicate_decides),
-        Check("LR_budget", CheckKind.EXHAUSTIVE,
-              f"budget B in {range_text(BUDGETS)}; access models {set_text(BUDGET_MODELS)}; "
-              f"K={DRIVEN_K}, H={DRIVEN_H}, B whole-response queries then one more, every "
-              "random outcome", check_LR_budget),
-        Check("LR_refuses_overlong", CheckKind.EXHAUSTIVE,
-              f"every prefix u and length L in 0..H+1 for K={DRIVEN_K}, H={DRIVEN_H} "
-              "(arbitrary-prefix/sample)", check_LR_refuses_overlong),
+        *BUDGET_CHECKS,
         Check("LR_catches_leaky_oracle", CheckKind.POWER,
               "acceptance check against an oracle that admits the unbuilt (1, 1)",
               check_LR_catches_leaky_oracle),
