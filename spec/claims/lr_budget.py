@@ -44,7 +44,7 @@ def check_LR_budget() -> CheckOutcome:
 def check_LR_refuses_overlong() -> CheckOutcome:
     """A query running past `H` (`|u| + L > H`) or of length `L < 1` is refused with
     `InvalidQuery` under arbitrary-prefix control (which refuses nothing else) and records
-    nothing; one that fits is answered."""
+    nothing; one that fits is answered; a query that names no length asks for one step."""
     g = driven_generator()
     H = g.horizon
     count = 0
@@ -60,11 +60,18 @@ def check_LR_refuses_overlong() -> CheckOutcome:
             else:
                 assert fits, f"answered ({prefix}, {length}) past H = {H}"
             count += 1
+        if len(prefix) < H:  # the default length is one step, for admits as for query
+            oracle = Oracle(g, access_model("arbitrary-prefix/sample"), rng=random.Random(0))
+            assert oracle.admits(prefix) and len(oracle.query(prefix)) == 1, prefix
+            assert oracle.transcript[0].length == 1, prefix
+            count += 1
     return CheckOutcome(count)
 
 
 def _spend(g: Generator, access: AccessModel, budget: int, chooser: Chooser) -> str | None:
     oracle = Oracle(g, access, rng=chooser, budget=budget)
+    if oracle.budget != budget:  # a learner plans by the budget the oracle reports
+        return f"the oracle reports budget {oracle.budget!r}, not {budget}"
     H = g.horizon
     for i in range(budget):
         if not oracle.admits((), H):
@@ -93,5 +100,6 @@ BUDGET_CHECKS: tuple[Check, ...] = (
           "random outcome", check_LR_budget),
     Check("LR_refuses_overlong", CheckKind.EXHAUSTIVE,
           f"every prefix u and length L in 0..H+1 for K={DRIVEN_K}, H={DRIVEN_H} "
-          "(arbitrary-prefix/sample)", check_LR_refuses_overlong),
+          "(arbitrary-prefix/sample); the default length at every u shorter than H",
+          check_LR_refuses_overlong),
 )
