@@ -7,18 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from genaccess.proofs.reach_inequality import MAX_T, prove_R2_broken_bound, prove_R2_union_bound
 from genaccess.proofs.result import ProofStatus, require_proved
-from genaccess.spec.checking import for_all, range_text, set_text
+from genaccess.spec.checking import for_all, range_text, set_text, text
 from genaccess.spec.garbling import root_start_law, root_start_types
 from genaccess.spec.generator import Generator
 from genaccess.spec.grids import Grid, describe, perturbed, r2_cases, subsets
 from genaccess.spec.observation import Full, ObservationType
 from genaccess.spec.prefix import Prefix, all_prefixes
 from genaccess.spec.reach import (
+    compute_R2_gap,
     difference_set,
     is_R2_bound,
     is_R2_reach_invariant,
@@ -72,6 +74,61 @@ def check_R2_exhaustive_pairs(bound: _Bound = reach_bound) -> CheckOutcome:
                         if isinstance(obs, Full):
                             assert tv == limit, f"full: TV={tv} != {limit}, D={sorted(D)}"
                         count += 1
+    return CheckOutcome(count)
+
+
+VACUOUS_ROOTS = (("1/10", "9/10"), ("9/10", "1/10"))
+"""Two root rows far apart: pairs differing at the root and at `(0,)`, with `D = {(0,)}`,
+break R2's hypothesis (they differ outside `D`) and its conclusion."""
+UNNORMALISED_ROW = (Fraction(1), Fraction(1))
+"""A row summing to 2: not a distribution, so R2 need not hold for a pair using it."""
+
+
+@attrs.frozen
+class _Row:
+    probs: tuple[Fraction, ...]
+
+
+@attrs.frozen
+class _Unnormalised:
+    """Not a generator: rows `(1/2, 1/2)` except `UNNORMALISED_ROW` at `bad` (K=2, H=2).
+    It bypasses `Distribution`, so the predicates can be shown to compute, not to accept."""
+
+    bad: frozenset[Prefix]
+    vocab_size: int = 2
+    horizon: int = 2
+
+    def next_token(self, u: Prefix) -> _Row:
+        half = Fraction(1, 2)
+        return _Row(UNNORMALISED_ROW if u in self.bad else (half, half))
+
+
+def check_R2_predicates_decide() -> CheckOutcome:
+    """The predicates decide, they do not merely accept: (a) a pair that differs outside `D`
+    is vacuous for both (`True`), though its reach and TV break R2's conclusion there;
+    (b) `difference_set` compares rows by value (two generators built apart from one table
+    differ nowhere); (c) on non-generators differing only inside `D` (a row summing to 2)
+    the reach over `D` differs and `is_R2_reach_invariant` says so, with `D` equal to the
+    difference set or larger, in both orders."""
+    first, second = (Generator.from_table(2, 2, {(): root}, default=("1/2", "1/2"))
+                     for root in VACUOUS_ROOTS)
+    D = frozenset({(0,)})
+    assert difference_set(first, second) == {()}, difference_set(first, second)
+    assert reach_of_set(first, D) != reach_of_set(second, D)
+    tv, bound = compute_R2_gap(first, second, D, Full(), 1)
+    assert tv > bound, (tv, bound)
+    assert is_R2_reach_invariant(first, second, D), "vacuous pair judged"
+    assert is_R2_bound(first, second, D, Full(), 1), "vacuous pair judged"
+    again = Generator.from_table(2, 2, {(): VACUOUS_ROOTS[0]}, default=("1/2", "1/2"))
+    assert difference_set(first, again) == frozenset(), "rows compared by identity"
+    count = 3
+    plain = _Unnormalised(frozenset())
+    for bad, D in (({(0,)}, {(0,)}), ({(0,)}, {(0,), (1,)})):
+        odd = _Unnormalised(frozenset(bad))
+        assert difference_set(plain, odd) == bad  # type: ignore[arg-type]
+        for a, b in ((plain, odd), (odd, plain)):
+            assert not is_R2_reach_invariant(a, b, D), (bad, D)  # type: ignore[arg-type]
+            count += 1
     return CheckOutcome(count)
 
 
@@ -137,6 +194,11 @@ CLAIM = Claim(
     checks=(
         Check("R2_exhaustive_pairs", CheckKind.EXHAUSTIVE, DOMAIN, check_R2_exhaustive_pairs,
               slow=True),
+        Check("R2_predicates_decide", CheckKind.POWER,
+              f"K=2, H=2: roots {set_text(VACUOUS_ROOTS)} against each other (D = {{(0,)}}, "
+              "outside the hypothesis); non-generators with the row "
+              f"{text(UNNORMALISED_ROW)} at (0,), D = {{(0,)}} and {{(0,), (1,)}}, both orders",
+              check_R2_predicates_decide),
         Check("R2_queries_are_iid", CheckKind.EXHAUSTIVE,
               f"{describe(IID_GRIDS)}; every type, T={IID_QUERIES}",
               check_R2_queries_are_iid),
