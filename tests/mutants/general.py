@@ -121,6 +121,42 @@ def run_module(module: str, claims: tuple[str, ...], tool: Path, timeout: float,
             "survivors": survivors}
 
 
+def recheck(results_path: Path, rev: str | None) -> list[dict[str, object]]:
+    """Re-run the survivors of an earlier `--out` file against the current checks (or those
+    of `rev`): each survivor's diff is applied to a fresh scratch copy prepared as in
+    `run_module`, and the module's claims' checks run on it. Cheaper than a whole run when
+    only new checks changed."""
+    rows: list[dict[str, object]] = []
+    for result in json.loads(results_path.read_text()):
+        module, claims = result["module"], tuple(result["claims"])
+        for survivor in result["survivors"]:
+            diff = survivor["diff"].split("--- mutation diff ---", 1)[-1].lstrip("\n")
+            with tempfile.TemporaryDirectory(prefix="genaccess-recheck-") as tmp:
+                scratch = Path(tmp)
+                copy_packages(scratch, rev)
+                drop_signature_annotations(scratch / "genaccess" / module)
+                applied = subprocess.run(["patch", "-s", "-p1", "-d", str(scratch)],
+                                         input=diff, text=True, capture_output=True)
+                if applied.returncode != 0:  # the code moved: the mutant no longer applies
+                    rows.append({**survivor, "module": module, "outcome": "stale"})
+                else:
+                    rows.append(_probe_row(scratch, module, claims, survivor))
+            print(f"{module}:{survivor['line']} {survivor['operator']}: {rows[-1]['outcome']}",
+                  flush=True)
+    return rows
+
+
+def _probe_row(scratch: Path, module: str, claims: tuple[str, ...],
+               survivor: dict[str, object]) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(scratch), "HYPOTHESIS_PROFILE": "ci",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run([sys.executable, str(PROBE), *claims], env=env, capture_output=True,
+                          text=True)
+    outcome = "killed" if done.returncode != 0 else "survived"
+    caught = done.stdout.strip().splitlines()[-1:] if outcome == "killed" else []
+    return {**survivor, "module": module, "outcome": outcome, "caught": caught}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -131,7 +167,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--out", default=None, help="write the JSON results here")
     parser.add_argument("--rev", default=None, help="score this commit instead of the tree")
+    parser.add_argument("--recheck", default=None, metavar="RESULTS",
+                        help="re-run the survivors listed in an earlier --out file")
     args = parser.parse_args(argv)
+    if args.recheck:
+        rows = recheck(Path(args.recheck), args.rev)
+        if args.out:
+            Path(args.out).write_text(json.dumps(rows, indent=2))
+        left = sum(r["outcome"] == "survived" for r in rows)
+        print(f"{len(rows) - left}/{len(rows)} earlier survivors now killed", flush=True)
+        return 0
     if args.list or not args.modules:
         for module, claims in MODULES.items():
             print(f"{module:<24} {' '.join(claims)}")
