@@ -78,8 +78,9 @@ def check_R2_exhaustive_pairs(bound: _Bound = reach_bound) -> CheckOutcome:
 
 
 VACUOUS_ROOTS = (("1/10", "9/10"), ("9/10", "1/10"))
-"""Two root rows far apart: pairs differing at the root and at `(0,)`, with `D = {(0,)}`,
-break R2's hypothesis (they differ outside `D`) and its conclusion."""
+"""Two rows far apart, used at the root and at `(0,)`: with `D = {(0,)}` the pair breaks
+R2's hypothesis (it differs outside `D`, and `D` is inside the difference set) and its
+conclusion."""
 UNNORMALISED_ROW = (Fraction(1), Fraction(1))
 """A row summing to 2: not a distribution, so R2 need not hold for a pair using it."""
 
@@ -110,16 +111,17 @@ def check_R2_predicates_decide() -> CheckOutcome:
     differ nowhere); (c) on non-generators differing only inside `D` (a row summing to 2)
     the reach over `D` differs and `is_R2_reach_invariant` says so, with `D` equal to the
     difference set or larger, in both orders."""
-    first, second = (Generator.from_table(2, 2, {(): root}, default=("1/2", "1/2"))
+    first, second = (Generator.from_table(2, 2, {(): root, (0,): root}, default=("1/2", "1/2"))
                      for root in VACUOUS_ROOTS)
-    D = frozenset({(0,)})
-    assert difference_set(first, second) == {()}, difference_set(first, second)
+    D = frozenset({(0,)})  # a proper subset of the difference set
+    assert difference_set(first, second) == {(), (0,)}, difference_set(first, second)
     assert reach_of_set(first, D) != reach_of_set(second, D)
     tv, bound = compute_R2_gap(first, second, D, Full(), 1)
     assert tv > bound, (tv, bound)
     assert is_R2_reach_invariant(first, second, D), "vacuous pair judged"
     assert is_R2_bound(first, second, D, Full(), 1), "vacuous pair judged"
-    again = Generator.from_table(2, 2, {(): VACUOUS_ROOTS[0]}, default=("1/2", "1/2"))
+    again = Generator.from_table(2, 2, {(): VACUOUS_ROOTS[0], (0,): VACUOUS_ROOTS[0]},
+                                 default=("1/2", "1/2"))
     assert difference_set(first, again) == frozenset(), "rows compared by identity"
     count = 3
     plain = _Unnormalised(frozenset())
@@ -195,8 +197,8 @@ CLAIM = Claim(
         Check("R2_exhaustive_pairs", CheckKind.EXHAUSTIVE, DOMAIN, check_R2_exhaustive_pairs,
               slow=True),
         Check("R2_predicates_decide", CheckKind.POWER,
-              f"K=2, H=2: roots {set_text(VACUOUS_ROOTS)} against each other (D = {{(0,)}}, "
-              "outside the hypothesis); non-generators with the row "
+              f"K=2, H=2: rows {set_text(VACUOUS_ROOTS)} at the root and (0,), against each "
+              "other (D = {(0,)}, outside the hypothesis); non-generators with the row "
               f"{text(UNNORMALISED_ROW)} at (0,), D = {{(0,)}} and {{(0,), (1,)}}, both orders",
               check_R2_predicates_decide),
         Check("R2_queries_are_iid", CheckKind.EXHAUSTIVE,
