@@ -1,11 +1,12 @@
 """Randomness as an explicit argument, and the exact law of any randomised experiment.
 
 Every random draw in genaccess is a call `chooser.choose(weights)` that returns an index with
-probability `weights[i] / sum(weights)`. In a run, the chooser wraps a seeded
-`random.Random` and draws *exactly* (an integer below the common denominator, no float
-rounding). In a check, `exact_law` runs the very same code once per branch of its choice
-tree and returns the exact distribution of its result: the law of a transcript, of a
-learner's output, of its success, with nothing re-implemented.
+probability `weights[i] / sum(weights)`, or `chooser.choose_from(dist)` that returns a token
+`a` with probability `dist[a]` (the same law, read from the distribution's integer weights).
+In a run, the chooser wraps a seeded `random.Random` and draws *exactly* (an integer below
+the common denominator, no float rounding). In a check, `exact_law` runs the very same code
+once per branch of its choice tree and returns the exact distribution of its result: the
+law of a transcript, of a learner's output, of its success, with nothing re-implemented.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import Protocol, TypeVar, runtime_checkable
 
 import attrs
 
+from genaccess.spec.distribution import Distribution
+
 T = TypeVar("T", bound=Hashable)
 
 
@@ -31,6 +34,10 @@ class Chooser(Protocol):
         """An index `i` with probability `weights[i] / sum(weights)`."""
         ...
 
+    def choose_from(self, dist: Distribution) -> int:
+        """A token `a` with probability `dist[a]` (the law of `choose(dist.probs)`)."""
+        ...
+
 
 def integer_weights(weights: Sequence[Fraction]) -> list[int]:
     """The weights as integers over their least common denominator (same ratios)."""
@@ -39,51 +46,24 @@ def integer_weights(weights: Sequence[Fraction]) -> list[int]:
     return [w.numerator * (denominator // w.denominator) for w in fractions]
 
 
-_Split = tuple[list[int], list[int], list[int]]
-"""A weight vector's integer weights, their running totals and the indices of positive
-weight."""
-
-_SPLITS: dict[int, tuple[Sequence[Fraction], _Split]] = {}
-"""The split of each weight tuple seen (kept alive, so its id is not reused), shared by
-every chooser: runs and checks draw from the same few distributions again and again (a
-generator hands out shared `Distribution` objects), so each is converted from `Fraction`
-once. Lists are split at every draw: a caller may change them."""
-
-_SPLITS_LIMIT = 1 << 16
-"""Weights kept in `_SPLITS` before it starts afresh (a real model's distributions are
-large and rarely repeat)."""
-
-_splits_size = 0
-
-
-def _split(weights: Sequence[Fraction]) -> _Split:
-    global _splits_size
-    entry = _SPLITS.get(id(weights))
-    if entry is not None and entry[0] is weights:
-        return entry[1]
-    integers = integer_weights(weights)
-    split = (integers, list(itertools.accumulate(integers)),
-             [i for i, n in enumerate(integers) if n > 0])
-    if isinstance(weights, tuple):
-        if _splits_size + len(weights) > _SPLITS_LIMIT:
-            _SPLITS.clear()
-            _splits_size = 0
-        _SPLITS[id(weights)] = (weights, split)
-        _splits_size += len(weights)
-    return split
-
-
 @attrs.define
 class RandomChooser:
     """Exact weighted choice driven by a `random.Random` (seed it for reproducibility).
 
-    The draw is `rng.randrange(total)` over the integer weights, and the index is the first
-    whose running total exceeds it (the integer weights of a tuple are computed once)."""
+    The draw is `rng.randrange(total)` over the integer weights (over their least common
+    denominator), and the index is the first whose running total exceeds it. A
+    `Distribution` is already in that form and keeps its block totals, so `choose_from`
+    costs one `randrange` and two bisections; it draws what `choose(dist.probs)` draws."""
 
     rng: random.Random
 
     def choose(self, weights: Sequence[Fraction]) -> int:
-        cumulative = _split(weights)[1]
+        return self._draw(list(itertools.accumulate(integer_weights(weights))))
+
+    def choose_from(self, dist: Distribution) -> int:
+        return dist.token_at(self.rng.randrange(dist.denominator))
+
+    def _draw(self, cumulative: Sequence[int]) -> int:
         return bisect.bisect_right(cumulative, self.rng.randrange(cumulative[-1]))
 
 
@@ -111,16 +91,23 @@ class _Replay:
     pending: list[tuple[int, ...]] = attrs.field(factory=list)
 
     def choose(self, weights: Sequence[Fraction]) -> int:
-        integers, cumulative, positive = _split(weights)
+        integers = integer_weights(weights)
+        return self._follow(integers, sum(integers))
+
+    def choose_from(self, dist: Distribution) -> int:
+        return self._follow(dist.weights, dist.denominator)
+
+    def _follow(self, integers: Sequence[int], total: int) -> int:
         depth = len(self.path)
         if depth < len(self.forced):
             index = self.forced[depth]
         else:
+            positive = [i for i, n in enumerate(integers) if n > 0]
             index = positive[0]
             self.pending.extend((*self.path, j) for j in positive[1:])
         self.path.append(index)
         self.numerator *= integers[index]
-        self.denominator *= cumulative[-1]
+        self.denominator *= total
         return index
 
 

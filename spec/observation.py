@@ -146,7 +146,7 @@ class ObservationType(ABC):
         `outcomes` (a random report) is drawn from its atoms, so `outcomes` stays the one
         definition of the law."""
         if type(self).outcomes is ObservationType.outcomes:
-            token = chooser.choose(dist.probs)
+            token = chooser.choose_from(dist)
             return token, self.report(dist, token)
         atoms = list(self.outcomes(dist))
         token, report, _p = atoms[chooser.choose([p for _, _, p in atoms])]

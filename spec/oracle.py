@@ -15,7 +15,7 @@ from genaccess.spec.access import AccessModel
 from genaccess.spec.chance import Chooser, as_chooser
 from genaccess.spec.errors import AccessError, BudgetExceeded, InvalidDefinition, InvalidQuery
 from genaccess.spec.generator import Generator, forward_tokens_of
-from genaccess.spec.local_reset import INITIAL_BUILT, built_by
+from genaccess.spec.local_reset import BuiltSet
 from genaccess.spec.observation import Report
 from genaccess.spec.prefix import Prefix, check_prefix
 from genaccess.spec.transcript import QueryRecord, Transcript
@@ -62,7 +62,7 @@ class Oracle:
         self.__chooser = as_chooser(rng)
         self.__budget = budget
         self.__transcript: list[QueryRecord] = []
-        self.__built: set[Prefix] = set(INITIAL_BUILT)
+        self.__built = BuiltSet(generator.horizon)
         self.__tokens = 0
         self.__forward: int | None = 0 if forward_tokens_of(generator) is not None else None
 
@@ -141,7 +141,7 @@ class Oracle:
             visited = (*visited, token)
         record = QueryRecord(u, length, tuple(reports))
         self.__transcript.append(record)
-        self.__built |= built_by(record, self.horizon)
+        self.__built.add(record)
         self.__tokens += length
         if self.__forward is not None and meter is not None:
             self.__forward += (forward_tokens_of(self.__generator) or 0) - meter
@@ -150,3 +150,4 @@ class Oracle:
     def rollout(self) -> tuple[Report, ...]:
         """A root-start query: a whole response from the root, one report per step."""
         return self.query((), self.horizon)
+

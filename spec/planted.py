@@ -51,9 +51,14 @@ def _to_alpha(value: object) -> Fraction:
 
 
 def planted_stage(base: Distribution, token: int, alpha: Fraction) -> Distribution:
-    """`alpha * 1[. = token] + (1 - alpha) * q`: the planted distribution at an on-path prefix."""
-    return Distribution(tuple((alpha if b == token else 0) + (1 - alpha) * q
-                              for b, q in enumerate(base)))
+    """`alpha * 1[. = token] + (1 - alpha) * q`: the planted distribution at an on-path prefix.
+
+    In integers, so a stage costs `K` integer products, not `K` Fractions: with
+    `q_b = w_b / W` and `alpha = n / d`, `p_b = ((d - n) w_b + n W 1[b = token]) / (d W)`."""
+    n, d = alpha.numerator, alpha.denominator
+    weights = [(d - n) * w for w in base.weights]
+    weights[token] += n * base.denominator
+    return Distribution.from_weights(weights, d * base.denominator)
 
 
 @attrs.define(eq=False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import random
 import warnings
+from collections.abc import Iterator
 from fractions import Fraction
 
 import pytest
@@ -20,6 +21,7 @@ from genaccess.reference.hf import (  # noqa: E402
     transformer_rule,
 )
 from genaccess.reference.hf.prefix_cache import PrefixTrieCache  # noqa: E402
+from genaccess.reference.hf.threads import using_threads  # noqa: E402
 from genaccess.spec.access import access_model  # noqa: E402
 from genaccess.spec.errors import InvalidDefinition, UnbuiltPrefix  # noqa: E402
 from genaccess.spec.hidden_path import HiddenPathFamily  # noqa: E402
@@ -27,6 +29,15 @@ from genaccess.spec.oracle import Oracle  # noqa: E402
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread() -> Iterator[None]:
+    """One torch thread, as the commands set (docs/transformers.md): with more, one-token
+    forward passes are slower on a busy machine."""
+    with using_threads():
+        yield
+
 
 LOGIT_TOLERANCE = 1e-4
 """The issue's bound on |cached - uncached| logits in float32. Observed differences are
@@ -164,6 +175,48 @@ def test_least_recently_used_leaf_is_evicted_first(model: object) -> None:
     assert cache.cached_depth((0, 1)) == 2
     assert cache.cached_depth((0, 3)) == 2
     assert cache.cached_depth((0, 2)) == 1
+
+
+def _reference_lru(lookups: list[tuple[int, ...]], capacity: int) -> list[set[tuple[int, ...]]]:
+    """The cached sequences after each lookup, by the definition: every lookup stamps each
+    position on its way; while over capacity, the leaf with the oldest stamp goes."""
+    stamps: dict[tuple[int, ...], int] = {}
+    states = []
+    for now, tokens in enumerate(lookups):
+        for i in range(1, len(tokens) + 1):
+            stamps[tokens[:i]] = now
+        while len(stamps) > capacity:
+            leaves = [s for s in stamps if not any(len(t) == len(s) + 1 and t[:-1] == s
+                                                   for t in stamps)]
+            del stamps[min(leaves, key=lambda s: stamps[s])]
+        states.append(set(stamps))
+    return states
+
+
+@pytest.mark.parametrize("capacity", [1, 3, 8, 20])
+def test_eviction_order_equals_the_reference_lru(capacity: int) -> None:
+    """The cache stamps only the node looked up and lets ancestors inherit their subtree's
+    latest use at eviction; the cached set after each of 300 lookups (repeats, branches,
+    deep and shallow prefixes) equals the eagerly stamped definition's."""
+
+    def forward(tokens: object, past: object) -> tuple[object, object]:
+        n = len(tokens)  # type: ignore[arg-type]
+        return torch.zeros(n, 2), ((torch.zeros(1, 1, n, 1), torch.zeros(1, 1, n, 1)),)
+
+    cache = PrefixTrieCache(forward=forward, concat=lambda s: s[0], capacity=capacity)
+    rng = random.Random(capacity)
+    lookups: list[tuple[int, ...]] = []
+    for _ in range(300):
+        if lookups and rng.random() < 0.3:
+            tokens = rng.choice(lookups[-5:])
+        else:
+            tokens = (0, *(rng.randrange(3) for _ in range(rng.randrange(5))))
+        lookups.append(tokens)
+    for tokens, expected in zip(lookups, _reference_lru(lookups, capacity), strict=True):
+        cache.logits(tokens)
+        held = {tokens[:i] for tokens in expected for i in range(1, len(tokens) + 1)
+                if cache.cached_depth(tokens[:i]) == i}
+        assert held == expected and cache.size == len(expected)
 
 
 def test_temperature_scales_the_logits(model: object) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,19 @@ pytest.importorskip("transformers")
 
 from genaccess.reference.cli import main
 from genaccess.reference.hf import tiny_gpt2
+from genaccess.reference.hf.threads import using_threads
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread() -> Iterator[None]:
+    """One torch thread, as the commands set (docs/transformers.md): with more, one-token
+    forward passes are slower on a busy machine."""
+    with using_threads():
+        yield
+
 
 BASE = ["simulate", "planted", "--vocab", "8", "--horizon", "6", "--alpha", "3/5",
         "--queries", "3"]

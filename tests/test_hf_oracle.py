@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import warnings
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ pytest.importorskip("transformers")
 from genaccess.reference.adaptive_cps import adaptive_cps
 from genaccess.reference.cps_path import cps_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator
+from genaccess.reference.hf.threads import using_threads
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.spec.access import AccessModel, access_model, registered_access_models
 from genaccess.spec.claims.r1 import _MutantTopKTiesHigh as TopKTiesHigh
@@ -30,6 +32,14 @@ from genaccess.spec.strategies import generators
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread() -> Iterator[None]:
+    """One torch thread, as the commands set (docs/transformers.md): with more, one-token
+    forward passes are slower on a busy machine."""
+    with using_threads():
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import warnings
+from collections.abc import Iterator
 from fractions import Fraction
 
 import pytest
@@ -22,6 +23,7 @@ pytest.importorskip("transformers")
 from genaccess.reference.adaptive_cps import adaptive_cps
 from genaccess.reference.cps_path import cps_path, last_sample_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator, transformer_rule
+from genaccess.reference.hf.threads import using_threads
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.reference.planted_root_start import root_start_walk
 from genaccess.spec.access import access_model
@@ -42,6 +44,15 @@ from genaccess.spec.stats import is_at_least
 
 pytestmark = pytest.mark.hf
 warnings.filterwarnings("ignore", module="transformers")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_thread() -> Iterator[None]:
+    """One torch thread, as the commands set (docs/transformers.md): with more, one-token
+    forward passes are slower on a busy machine."""
+    with using_threads():
+        yield
+
 
 K, H, ALPHA, DELTA = 64, 32, Fraction(3, 5), Fraction(1, 20)
 _PATH_RNG = random.Random(2026)

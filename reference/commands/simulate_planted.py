@@ -4,6 +4,11 @@ hf extra (`pip install 'genaccess[hf]'`).
 
   --model tiny        a seeded tiny GPT-2 built offline (--vocab tokens, --model-seed)
   --model DIR         a local transformers checkpoint (from_pretrained, no download)
+  --prompt 1,2,3      token IDs the model reads before the root (default: its BOS token);
+                      the path is planted in the H response tokens after the prompt
+  --prompt-text TEXT  the same, tokenized by the tokenizer in the --model folder
+  --threads N         torch intra-op threads (default 1: the model runs one token at a
+                      time, where more threads cost more than they save)
 
 Learners (--learners, comma-separated; default all):
   cps           CPS-Path with HP2's m for the planted margin 2 alpha - 1 (local-reset/sample)
@@ -37,6 +42,7 @@ from genaccess.reference.commands.arguments import (
     flags,
     parse_count,
     parse_fraction,
+    parse_int,
     parse_probability,
     usage_error,
 )
@@ -50,7 +56,7 @@ FAMILY = "planted"
 LEARNER_FAMILY = "hidden-path"
 """The learner table's family whose learners (names, access models) this command runs."""
 FIELDS = {"alpha": "--alpha", "delta": "--delta", "temperature": "--temperature",
-          "horizon": "--horizon", "vocab_size": "--vocab"}
+          "horizon": "--horizon", "vocab_size": "--vocab", "prompt": "--prompt"}
 """The spec's field names for what the user typed as these flags."""
 
 
@@ -71,6 +77,13 @@ def register_family(families: Any) -> None:
                         help="sampling temperature > 0 (default 1)")
     parser.add_argument("--capacity", default="65536", metavar="C",
                         help="prefix-trie cache positions (0: no reuse; default 65536)")
+    parser.add_argument("--prompt", default=None, metavar="ID,...",
+                        help="comma-separated prompt token IDs read before the root "
+                        "(default: the model's BOS token)")
+    parser.add_argument("--prompt-text", default=None, metavar="TEXT",
+                        help="the prompt as text, tokenized by the --model folder's tokenizer")
+    parser.add_argument("--threads", default=None, metavar="N",
+                        help="torch intra-op threads (default 1)")
     parser.add_argument("--learners", default=None, metavar="L,...",
                         help="comma-separated learners among root-start, cps, adaptive-cps, "
                         "logits, top1 (default all)")
@@ -117,6 +130,42 @@ def _load(model: str, vocab: int, seed: int) -> Any:
                           model) from None
 
 
+def _prompt_ids(text: str) -> list[int]:
+    """`--prompt 1,2,3` as token IDs (their range is checked against the model later)."""
+    try:
+        return [int(part.strip()) for part in text.split(",")]
+    except ValueError:
+        raise usage_error("--prompt", "must be comma-separated token IDs", text) from None
+
+
+TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json",
+                   "vocab.txt", "spiece.model")
+"""Files one of which a checkpoint folder with a tokenizer holds. Checked first because
+`AutoTokenizer` builds an empty tokenizer from `config.json` alone for some models."""
+
+
+def _tokenize(model: str, text: str) -> list[int]:
+    """`--prompt-text` as token IDs, by the tokenizer saved in the `--model` folder (its own
+    conventions: a tokenizer that prepends BOS, as Llama's does, prepends it here too)."""
+    path = Path(model)
+    if model == "tiny" or not any((path / name).is_file() for name in TOKENIZER_FILES):
+        where = "--model tiny has none" if model == "tiny" else "the --model folder has none"
+        raise usage_error("--prompt-text", f"needs a tokenizer ({where}; give token IDs "
+                          "with --prompt)", text)
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        ids = list(tokenizer(text)["input_ids"])
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise usage_error("--prompt-text", f"the --model folder's tokenizer failed ({first})",
+                          text) from None
+    if not ids:
+        raise usage_error("--prompt-text", "gives no tokens", text)
+    return ids
+
+
 def learner_names() -> tuple[str, ...]:
     """The learners this command runs: the hidden-path learners of the learner table."""
     from genaccess.reference.learners import learners
@@ -160,19 +209,34 @@ def run(args: argparse.Namespace) -> int:
     alpha = parse_fraction(args.alpha, "--alpha")
     delta = parse_probability(args.delta, "--delta")
     temperature = parse_fraction(args.temperature, "--temperature")
+    threads = parse_int(args.threads, "--threads", 1)
     names = _learners(args.learners)
+    if args.prompt is not None and args.prompt_text is not None:
+        raise usage_error("--prompt-text", "give --prompt or --prompt-text, not both")
+    prompt = None if args.prompt is None else _prompt_ids(args.prompt)
     with flags(FIELDS):
         cps_family(2, 1, alpha)  # validates alpha before the model is loaded
     _quiet_transformers()
+    fields = FIELDS
+    if args.prompt_text is not None:
+        fields = {**FIELDS, "prompt": "--prompt-text"}
+        if args.model == "tiny" or Path(args.model).is_dir():  # else _load names --model
+            prompt = _tokenize(args.model, args.prompt_text)
     model = _load(args.model, vocab, model_seed)
 
-    from genaccess.reference.hf import transformer_generator
+    from genaccess.reference.hf import transformer_generator, transformer_rule
+    from genaccess.reference.hf.threads import DEFAULT_THREADS, use_threads
+
+    threads = DEFAULT_THREADS if threads is None else threads
+    use_threads(threads)
 
     def fresh() -> Any:
-        with flags(FIELDS):
-            return transformer_generator(model, H, temperature=temperature, capacity=capacity)
+        with flags(fields):
+            return transformer_generator(model, H, prompt=prompt, temperature=temperature,
+                                         capacity=capacity)
 
-    K = fresh().vocab_size
+    first = fresh()
+    K = first.vocab_size
     path_rng = random.Random(seed)
     z = tuple(path_rng.randrange(K) for _ in range(H))
     with flags(FIELDS):
@@ -207,7 +271,8 @@ def run(args: argparse.Namespace) -> int:
                      "seconds": round(time.perf_counter() - start, 3),
                      "recovered": recovered})
     out: dict[str, Any] = {
-        "family": FAMILY, "model": args.model, "vocab": K, "horizon": H, "alpha": str(alpha),
+        "family": FAMILY, "model": args.model, "prompt": list(transformer_rule(first).prompt),
+        "threads": threads, "vocab": K, "horizon": H, "alpha": str(alpha),
         "delta": str(delta), "temperature": str(args.temperature), "capacity": capacity,
         "seed": seed, "path": list(z), "cps_m": m, "cps_queries": H * m,
         "adaptive_alpha": str(alpha_adaptive),
@@ -225,6 +290,9 @@ def _print(out: dict[str, Any]) -> None:
     print(f"planted path in {out['model']} (K={out['vocab']}, H={out['horizon']}, "
           f"alpha={out['alpha']}, delta={out['delta']}, tau={out['temperature']}), "
           f"seed {out['seed']}")
+    prompt = out["prompt"]
+    shown = ",".join(map(str, prompt[:12])) + (",..." if len(prompt) > 12 else "")
+    print(f"  prompt: {len(prompt)} token(s) [{shown}]; torch threads: {out['threads']}")
     print(f"  CPS m = {out['cps_m']} ({out['cps_queries']} queries); root-start success <= "
           f"{out['root_start_bound_at_cps_budget']:.3g} with that many rollouts, <= "
           f"{out['root_start_bound_at_rollouts']:.3g} with {out['root_start_rollouts']}")

@@ -1,8 +1,9 @@
 """A prefix trie of key/value states: compute only the tokens no cached prefix covers.
 
-Each trie node is one input position of the model (the BOS token at the root, then the
-tokens of a prefix) and holds that position's per-layer key/value states and the logits the
-model emits there (the next-token logits after the prefix). A lookup of a token sequence
+Each trie node is one input position of the model (the prompt's tokens from the root, by
+default the BOS token alone, then the tokens of a prefix) and holds that position's
+per-layer key/value states and the logits the model emits there (the next-token logits
+after the prefix). A lookup of a token sequence
 walks down the trie as far as it is cached, runs the model on the remaining tokens only,
 with the cached states as its past, and stores one node per newly computed position. This
 is the prefix sharing of vLLM's automatic prefix caching and SGLang's RadixAttention, with a
@@ -11,12 +12,15 @@ branch at every token).
 
 Cost model (what `forward_tokens` counts): a lookup of `s` whose longest cached prefix has
 length `j` costs `len(s) - j` forward tokens. In particular a query at a prefix whose node is
-cached costs 0, and one whose parent is cached costs 1.
+cached costs 0, and one whose parent is cached costs 1. The prompt's positions are shared
+by every looked-up sequence, so they are computed once.
 
 Memory bound: at most `capacity` nodes are kept. After each lookup the least recently used
 leaves are evicted until the bound holds (only leaves: a node's states are the past of every
 node below it, so the cached set stays closed under taking prefixes). `capacity = 0` keeps
-nothing: every lookup recomputes its whole sequence (the no-reuse baseline).
+nothing: every lookup recomputes its whole sequence (the no-reuse baseline). Any
+`capacity >= len(prompt)` keeps the prompt for good: a node on it is a leaf only once
+everything below it is gone, and then at most the prompt is cached.
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ class PrefixTrieCache:
     _clock: Any = attrs.field(factory=itertools.count, init=False)
     _leaves: list[tuple[int, int, _Node]] = attrs.field(factory=list, init=False)
     _serial: Any = attrs.field(factory=itertools.count, init=False)
+    _last: tuple[Sequence[int], _Node] | None = attrs.field(default=None, init=False)
+    """The last lookup and its node: learners query one prefix many times in a row."""
 
     @property
     def size(self) -> int:
@@ -110,15 +116,19 @@ class PrefixTrieCache:
 
     def _lookup(self, tokens: Sequence[int]) -> _Node:
         if not tokens:
-            raise InvalidDefinition("tokens", "must hold at least the BOS token", tokens)
+            raise InvalidDefinition("tokens", "must hold at least one token (the prompt)", tokens)
         now = next(self._clock)
+        # Only the node looked up is stamped (see `_evict`: LRU-of-leaves needs no more), so
+        # a hit costs the walk down the trie, and a repeat of the last lookup not even that.
+        last = self._last
+        if last is not None and last[0] == tokens and self._holds(last[1]):
+            last[1].last_used = now
+            return last[1]
         path = self._cached_path(tokens)
-        for node in path:
-            node.last_used = now
         if len(path) == len(tokens):
             deepest = path[-1]
-            if not deepest.children:
-                self._push_leaf(deepest)
+            deepest.last_used = now
+            self._last = (tuple(tokens), deepest)
             return deepest
         start = len(path)
         past = self.concat([n.kv for n in path]) if path else None
@@ -139,6 +149,7 @@ class PrefixTrieCache:
         self._push_leaf(parent)
         # Hold the answer before evicting: with a small capacity it may be evicted itself.
         answer = parent
+        self._last = (tuple(tokens), answer)
         self._evict()
         return answer
 
@@ -148,14 +159,24 @@ class PrefixTrieCache:
     def _evict(self) -> None:
         while self._size > self.capacity and self._leaves:
             last_used, _, node = heapq.heappop(self._leaves)
-            # Lazy deletion: skip stale entries (used again since, gained children, gone).
-            if node.children or node.last_used != last_used or not self._holds(node):
+            # Lazy deletion: skip entries of nodes that gained children (they are pushed
+            # again when they lose them) or are gone; requeue a leaf used since its push.
+            if node.children or not self._holds(node):
+                continue
+            if node.last_used != last_used:
+                self._push_leaf(node)
                 continue
             del self._siblings(node)[node.token]
             self._size -= 1
             self.evictions += 1
-            if node.parent is not None and not node.parent.children:
-                self._push_leaf(node.parent)
+            parent = node.parent
+            if parent is not None:
+                # Keep each stamp the latest use of the node's subtree, as eager stamping
+                # would (the order of evictions does not depend on it: a parent becomes a
+                # leaf just after its most recently used child leaves, so it is the oldest).
+                parent.last_used = max(parent.last_used, node.last_used)
+                if not parent.children:
+                    self._push_leaf(parent)
 
     def _siblings(self, node: _Node) -> dict[int, _Node]:
         return self._roots if node.parent is None else node.parent.children

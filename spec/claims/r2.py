@@ -125,11 +125,11 @@ def check_R2_predicates_decide() -> CheckOutcome:
     assert difference_set(first, again) == frozenset(), "rows compared by identity"
     count = 3
     plain = _Unnormalised(frozenset())
-    for bad, D in (({(0,)}, {(0,)}), ({(0,)}, {(0,), (1,)})):
+    for bad, wider in (({(0,)}, {(0,)}), ({(0,)}, {(0,), (1,)})):
         odd = _Unnormalised(frozenset(bad))
         assert difference_set(plain, odd) == bad  # type: ignore[arg-type]
         for a, b in ((plain, odd), (odd, plain)):
-            assert not is_R2_reach_invariant(a, b, D), (bad, D)  # type: ignore[arg-type]
+            assert not is_R2_reach_invariant(a, b, wider), (bad, wider)  # type: ignore[arg-type]
             count += 1
     return CheckOutcome(count)
 

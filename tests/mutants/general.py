@@ -130,12 +130,14 @@ def recheck(results_path: Path, rev: str | None) -> list[dict[str, object]]:
     for result in json.loads(results_path.read_text()):
         module, claims = result["module"], tuple(result["claims"])
         for survivor in result["survivors"]:
-            diff = survivor["diff"].split("--- mutation diff ---", 1)[-1].lstrip("\n")
+            # cosmic-ray ends a diff at the end of the file with a context line and no
+            # newline: end it, and let patch drop trailing context (the change is exact)
+            diff = survivor["diff"].split("--- mutation diff ---", 1)[-1].lstrip("\n") + "\n"
             with tempfile.TemporaryDirectory(prefix="genaccess-recheck-") as tmp:
                 scratch = Path(tmp)
                 copy_packages(scratch, rev)
                 drop_signature_annotations(scratch / "genaccess" / module)
-                applied = subprocess.run(["patch", "-s", "-p1", "-d", str(scratch)],
+                applied = subprocess.run(["patch", "-s", "-p1", "-F3", "-d", str(scratch)],
                                          input=diff, text=True, capture_output=True)
                 if applied.returncode != 0:  # the code moved: the mutant no longer applies
                     rows.append({**survivor, "module": module, "outcome": "stale"})
