@@ -91,9 +91,8 @@ class HiddenPathRule:
     uniform: Distribution = attrs.field(eq=False, repr=False)
 
     def __call__(self, prefix: Prefix) -> Distribution:
-        depth = len(prefix)
-        if prefix == self.path[:depth]:
-            return self.stages[self.path[depth]]
+        if is_on_path(prefix, self.path):
+            return self.stages[self.path[len(prefix)]]
         return self.uniform
 
 
