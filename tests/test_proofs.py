@@ -170,7 +170,7 @@ def test_axioms_cli(capsys: pytest.CaptureFixture[str]) -> None:
     (g1,) = report["claims"]
     assert g1 == {"id": "G1", "status": "proved", "axioms": [], "open_steps": []}
     assert main(["axioms"]) == 0
-    lines = capsys.readouterr().out.splitlines()
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if ln and ln[0] != " "]
     assert [ln.split()[0] for ln in lines[:len(REGISTRY)]] == list(REGISTRY.ids)
     assert main(["axioms", "G1", "Q9"]) == 2
     assert "ID: must be claim IDs" in capsys.readouterr().err
