@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from genaccess.reference.blueprint_proofs import proof_lines, trust_base_lines
 from genaccess.spec.registry import (
     CheckKind,
     Claim,
@@ -355,7 +356,8 @@ def generate(claims: Sequence[Claim], results: Results, root: Path) -> str:
             link = locate(check.run, root, check.name).markdown()
             out.append(f"| {link} | {check.kind.value} | {_cell(check.domain)} | "
                        f"{status.value if status else 'not run'} |")
-    out += ["", *_trust_base(claims, results), ""]
+        out += proof_lines(claim, claims)
+    out += ["", *_trust_base(claims, results), "", *trust_base_lines(claims, anchor), ""]
     return "\n".join(out)
 
 

@@ -28,6 +28,9 @@ from typing import Any
 
 import attrs
 
+from genaccess.spec.axioms import AXIOM_IDS
+from genaccess.spec.proof import Method, Proof
+
 
 class Source(Enum):
     PAPER = "paper claim"
@@ -84,6 +87,9 @@ class Claim:
     predicates: tuple[Callable[..., Any], ...] = attrs.field(eq=False, repr=False)
     checks: tuple[Check, ...] = attrs.field(eq=False, repr=False)
     reference: tuple[str, ...] = ()
+    proof: Proof | None = attrs.field(default=None, eq=False, repr=False)
+    """The claim's proof as steps (`genaccess.spec.proof`); `None` while it is only stated.
+    A claim with a proof registers the check `<ID>_proof` that discharges it."""
 
 
 def resolve(dotted: str) -> Any:
@@ -161,9 +167,27 @@ def registry_problems(claims: tuple[Claim, ...], resolve_reference: bool = True)
         names = [c.name for c in claim.checks]
         for name in sorted({n for n in names if names.count(n) > 1}):
             problems.append(f"{claim.id}: two checks named {name}")
+        if claim.proof is not None:
+            problems += _proof_problems(claim, names)
     cycle = _find_cycle({c.id: c.uses for c in claims})
     if cycle:
         problems.append("uses graph has a cycle: " + " -> ".join(cycle))
+    return problems
+
+
+def _proof_problems(claim: Claim, check_names: list[str]) -> list[str]:
+    """A proof is discharged by a registered check, cites only known axioms, and uses only
+    the claims its claim declares in `uses`."""
+    assert claim.proof is not None
+    problems = []
+    if f"{claim.id}_proof" not in check_names:
+        problems.append(f"{claim.id}: has a proof but no check {claim.id}_proof discharging it")
+    for step in claim.proof.steps:
+        if step.method is Method.AXIOM and step.target not in AXIOM_IDS:
+            problems.append(f"{claim.id}: step {step.id} cites unknown axiom {step.target!r}")
+        if step.method is Method.CLAIM and step.target not in claim.uses:
+            problems.append(f"{claim.id}: step {step.id} uses claim {step.target}, which is "
+                            f"not in {claim.id}'s uses")
     return problems
 
 

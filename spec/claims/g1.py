@@ -15,6 +15,8 @@ from fractions import Fraction
 import attrs
 from hypothesis import given
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.g1 import PROOF
 from genaccess.spec.access import AccessModel
 from genaccess.spec.checking import for_all, set_text
 from genaccess.spec.control import RootStart
@@ -194,6 +196,7 @@ CLAIM = Claim(
     uses=(),
     predicates=(is_G1, is_G1_distribution, is_G1_reach_additive),
     checks=(
+        proof_check("G1", PROOF),
         Check("G1_exhaustive_grid", CheckKind.EXHAUSTIVE,
               describe(FULL_GRIDS),
               check_G1_exhaustive_grid),
@@ -217,4 +220,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.generator.reach_probability",
                "genaccess.spec.generator.response_probability"),
+    proof=PROOF,
 )

@@ -19,6 +19,8 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.gap import PROOF
 from genaccess.reference.cps_path import last_sample_path
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.reference.post_training import (
@@ -317,6 +319,7 @@ CLAIM = Claim(
     uses=("HP1", "HP2", "KL1", "KL3", "R1"),
     predicates=(is_GAP_chain, is_GAP_root_start_bound),
     checks=(
+        proof_check("GAP", PROOF),
         Check("GAP_a_root_start_learners", CheckKind.EXHAUSTIVE,
               f"(K, alpha, H, T) in {cases_text(ROOT_START_CASES)}; MAP-tilted (not on "
               f"{cases_text(MAP_SKIPPED)}) and posterior-mixture pipelines; every z and "
@@ -351,4 +354,5 @@ CLAIM = Claim(
     reference=("genaccess.reference.post_training.root_start_tilted_guess",
                "genaccess.reference.post_training.root_start_posterior_mixture",
                "genaccess.reference.post_training.cps_tilted"),
+    proof=PROOF,
 )

@@ -10,11 +10,13 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.hidden_path_symbolic import (
     check_HP1_abel_identity,
     check_HP1_symbolic_map,
     cross_check_observation_model,
 )
+from genaccess.proofs.steps.hp1 import PROOF
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.reference.root_start_learner import revealed_path, root_start_map
 from genaccess.spec.chance import Chooser, exact_law
@@ -265,6 +267,7 @@ CLAIM = Claim(
     predicates=(compute_HP1_success, is_HP1_exact, is_HP1_bound, compute_map_success,
                 compute_root_start_queries_needed),
     checks=(
+        proof_check("HP1", PROOF),
         Check("HP1_closed_form_equals_map", CheckKind.EXHAUSTIVE, MAP_DOMAIN,
               check_HP1_closed_form_equals_map),
         Check("HP1_learner_attains_S_T", CheckKind.EXHAUSTIVE, LEARNER_DOMAIN,
@@ -283,4 +286,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.reference.root_start_learner.root_start_map",
                "genaccess.spec.hidden_path.HiddenPathFamily"),
+    proof=PROOF,
 )

@@ -11,7 +11,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.hidden_path_symbolic import check_HP2_m_from_bound
+from genaccess.proofs.steps.hp2 import PROOF
 from genaccess.reference.cps_path import cps_path, plurality_walk
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.spec.chance import Chooser, RandomChooser, exact_law
@@ -298,6 +300,7 @@ CLAIM = Claim(
     predicates=(compute_HP2_success, compute_plurality_win_probabilities, is_HP2_bound,
                 is_HP2_m_sufficient, is_HP2_adaptive_stage_error, compute_HP2_worst_success),
     checks=(
+        proof_check("HP2", PROOF),
         Check("HP2_exact_success", CheckKind.EXHAUSTIVE, DP_DOMAIN, check_HP2_exact_success),
         Check("HP2_worst_success_is_the_least", CheckKind.EXHAUSTIVE, WORST_DOMAIN,
               check_HP2_worst_success_is_the_least),
@@ -320,4 +323,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.reference.cps_path.cps_path",
                "genaccess.reference.adaptive_cps.adaptive_cps"),
+    proof=PROOF,
 )

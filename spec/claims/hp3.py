@@ -11,6 +11,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.hp3 import PROOF
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.reference.logits_learner import logits_path, top1_path
 from genaccess.spec.access import AccessModel
@@ -171,6 +173,7 @@ CLAIM = Claim(
     uses=("LR",),
     predicates=(is_HP3_lower_bound, compute_best_chosen_prefix_success),
     checks=(
+        proof_check("HP3", PROOF),
         Check("HP3_learners_exact", CheckKind.EXHAUSTIVE, LEARNER_DOMAIN,
               check_HP3_learners_exact),
         Check("HP3_lower_bound_search", CheckKind.EXHAUSTIVE, SEARCH_DOMAIN,
@@ -191,4 +194,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.reference.logits_learner.logits_path",
                "genaccess.reference.logits_learner.top1_path"),
+    proof=PROOF,
 )

@@ -9,6 +9,8 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.kl1 import PROOF
 from genaccess.spec.checking import for_all, set_text
 from genaccess.spec.kl_objective import (
     as_expr,
@@ -114,6 +116,7 @@ CLAIM = Claim(
     uses=(),
     predicates=(is_KL1_identity, is_KL1_pinsker),
     checks=(
+        proof_check("KL1", PROOF),
         Check("KL1_symbolic_identity", CheckKind.SYMBOLIC,
               f"symbolic p, pref, r, beta on outcome spaces of size {set_text(SYMBOLIC_SIZES)}",
               check_KL1_symbolic),
@@ -125,4 +128,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.kl_objective.objective",
                "genaccess.spec.kl_objective.tilted_law"),
+    proof=PROOF,
 )

@@ -8,6 +8,8 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.kl2 import PROOF
 from genaccess.spec.generator import Generator
 from genaccess.spec.kl_objective import (
     Reward,
@@ -76,6 +78,7 @@ CLAIM = Claim(
     uses=("G1", "KL1"),
     predicates=(is_KL2_autoregressive,),
     checks=(
+        proof_check("KL2", PROOF),
         Check("KL2_random_exact", CheckKind.FUZZ,
               "random rational generators K<=3, H<=2, rewards on a quarter grid, rational beta",
               check_KL2_random_exact),
@@ -84,4 +87,5 @@ CLAIM = Claim(
               check_KL2_catches_broken_rules),
     ),
     reference=("genaccess.spec.kl_objective.tilted_next_token",),
+    proof=PROOF,
 )

@@ -8,7 +8,9 @@ from fractions import Fraction
 import sympy
 import z3
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.result import prove, require_proved
+from genaccess.proofs.steps.kl3 import PROOF
 from genaccess.spec.checking import cases_text, for_all, set_text
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.kl_objective import as_expr, calibrated_beta, is_zero
@@ -60,9 +62,10 @@ CLAIM = Claim(
     source=Source.FORMALISATION,
     statement="In HP(K, H, alpha) with pref = pi_z, r = 1[y = z], beta_H = 1/(H ln(1/alpha)): "
     "pstar(z) = 1/(2 - alpha^H) >= 1/2.",
-    uses=("KL1",),
+    uses=("G1", "KL1"),
     predicates=(is_KL3,),
     checks=(
+        proof_check("KL3", PROOF),
         Check("KL3_exhaustive", CheckKind.EXHAUSTIVE,
               f"every z for (K, H) in {cases_text(SHAPES)}; alpha in "
               + "; ".join(f"{set_text(alphas)} (K={K})" for K, alphas in ALPHAS.items()),
@@ -74,4 +77,5 @@ CLAIM = Claim(
               check_KL3_catches_off_by_one_beta),
     ),
     reference=("genaccess.spec.kl_objective.calibrated_beta",),
+    proof=PROOF,
 )

@@ -18,6 +18,8 @@ from fractions import Fraction
 
 from hypothesis.stateful import run_state_machine_as_test
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.lr import PROOF
 from genaccess.spec.access import AccessModel, registered_access_models
 from genaccess.spec.chance import Chooser, exact_law
 from genaccess.spec.claims.lr_budget import BUDGET_CHECKS
@@ -377,6 +379,7 @@ CLAIM = Claim(
     uses=(),
     predicates=(is_local_reset,),
     checks=(
+        proof_check("LR", PROOF),
         # Cheap checks first: the mutation gate stops at a claim's first failing check.
         Check("LR_root_start_transcripts", CheckKind.EXHAUSTIVE,
               describe(ROOT_START_GRIDS) + "; every root-start observation type; every "
@@ -403,4 +406,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.oracle.Oracle", "genaccess.spec.local_reset.built_set",
                "genaccess.spec.local_reset_machine.model_built_by"),
+    proof=PROOF,
 )

@@ -7,6 +7,7 @@ from fractions import Fraction as F
 
 from hypothesis import given
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.leader_trie_margin import (
     prove_LT1_fewer_leaders_than_tokens,
     prove_LT1_margin,
@@ -14,6 +15,7 @@ from genaccess.proofs.leader_trie_margin import (
     sympy_LT1_identities,
 )
 from genaccess.proofs.result import ProofStatus, require_proved
+from genaccess.proofs.steps.lt1 import PROOF
 from genaccess.spec.checking import cases_text, for_all, range_text, set_text
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.hidden_path import HiddenPathFamily
@@ -174,6 +176,7 @@ CLAIM = Claim(
     uses=("G1",),
     predicates=(is_LT1_margin, is_LT1_margin_row),
     checks=(
+        proof_check("LT1", PROOF),
         Check("LT1_z3_margin", CheckKind.SOLVER,
               "real K >= 3, real lambda with K lambda > 1 and lambda <= 1/2, real l >= 1 with "
               "l lambda <= 1 (covers every integer instance)", check_LT1_z3_margin),
@@ -201,4 +204,5 @@ CLAIM = Claim(
     reference=("genaccess.spec.leader_trie.LeaderTrie",
                "genaccess.spec.leader_trie.leader_trie_generator",
                "genaccess.proofs.leader_trie_margin.prove_LT1_margin"),
+    proof=PROOF,
 )

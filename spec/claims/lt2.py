@@ -17,6 +17,8 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.lt2 import PROOF
 from genaccess.reference.bfs_trie import bfs_trie
 from genaccess.reference.learners import LEADER_TRIE, learner
 from genaccess.reference.trie_logits_learner import logits_trie
@@ -359,6 +361,7 @@ CLAIM = Claim(
     predicates=(is_LT2_samples_sufficient, bfs_success_probability,
                 node_misclassification_probability, is_LT2_failure_count_consistent),
     checks=(
+        proof_check("LT2", PROOF),
         Check("LT2_per_node_misclassification", CheckKind.EXHAUSTIVE,
               f"(K, lambda) in {_lambdas_text(FAST_LAMBDAS)}; S in {set_text(NODE_CAPS)}, "
               f"delta in {set_text(NODE_DELTAS)}, every admissible leader count",
@@ -395,4 +398,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.reference.bfs_trie.bfs_trie",
                "genaccess.reference.trie_logits_learner.logits_trie"),
+    proof=PROOF,
 )

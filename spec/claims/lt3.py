@@ -15,7 +15,9 @@ from collections.abc import Callable
 from fractions import Fraction as F
 from typing import Any
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.result import ProofStatus, require_proved
+from genaccess.proofs.steps.lt3 import PROOF
 from genaccess.proofs.top1_blindness_search import (
     check_encoding,
     find_blind_pair,
@@ -400,6 +402,7 @@ CLAIM = Claim(
     uses=("LT1", "LR"),
     predicates=(is_LT3_top1_agreement, is_LT3_top1_blind, root_test_errors),
     checks=(
+        proof_check("LT3", PROOF),
         Check("LT3_top1_blind", CheckKind.EXHAUSTIVE,
               PAIR_DOMAIN + "; every prefix, every continuation length, every control level",
               check_LT3_top1_blind),
@@ -436,4 +439,5 @@ CLAIM = Claim(
                "genaccess.reference.trie_root_test.root_sample_test",
                "genaccess.reference.trie_root_test.root_full_test",
                "genaccess.proofs.top1_blindness_search.minimal_root_separable_blind_pairs"),
+    proof=PROOF,
 )

@@ -17,6 +17,8 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.noisy1 import PROOF
 from genaccess.reference.cps_path import plurality_path
 from genaccess.spec.access import AccessModel, access_model, registered_access_models
 from genaccess.spec.answer_law import Queries, answer_law
@@ -252,6 +254,7 @@ CLAIM = Claim(
     uses=("R1", "R2", "HP2"),
     predicates=(is_NOISY1_garbling, is_NOISY1_stage_law),
     checks=(
+        proof_check("NOISY1", PROOF),
         Check("NOISY1_garbling", CheckKind.EXHAUSTIVE, GARBLING_DOMAIN, check_NOISY1_garbling,
               slow=True),
         Check("NOISY1_fuzz_random_rational", CheckKind.FUZZ,
@@ -275,4 +278,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.noisy.NoisySample", "genaccess.spec.noisy.compute_channel",
                "genaccess.reference.cps_path.plurality_path"),
+    proof=PROOF,
 )

@@ -13,6 +13,8 @@ import itertools
 from collections.abc import Set as AbstractSet
 from fractions import Fraction
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.partial1 import PROOF
 from genaccess.reference.greedy_descent import greedy_descent
 from genaccess.spec.access import (
     CONTROL_LEVELS,
@@ -322,6 +324,7 @@ CLAIM = Claim(
     uses=("LR", "HP1", "HP3"),
     predicates=(is_PARTIAL1_depth_sandwich, is_PARTIAL1_root_or_current_bound),
     checks=(
+        proof_check("PARTIAL1", PROOF),
         Check("PARTIAL1_oracle", CheckKind.EXHAUSTIVE, ORACLE_DOMAIN, check_PARTIAL1_oracle),
         Check("PARTIAL1_controls_declare_what_they_read", CheckKind.EXHAUSTIVE,
               "every registered control instance and access model for (K, H) in "
@@ -351,4 +354,5 @@ CLAIM = Claim(
     reference=("genaccess.spec.partial_control.DepthLimitedReset",
                "genaccess.spec.partial_control.RootOrCurrent",
                "genaccess.reference.greedy_descent.greedy_descent"),
+    proof=PROOF,
 )

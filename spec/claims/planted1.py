@@ -14,6 +14,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.planted1 import PROOF
 from genaccess.reference.cps_path import cps_path, last_sample_path
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.reference.planted_root_start import root_start_walk
@@ -286,6 +288,7 @@ CLAIM = Claim(
     uses=("HP2", "HP3", "HP1"),
     predicates=(is_PLANTED1, is_planted_stage_dominant),
     checks=(
+        proof_check("PLANTED1", PROOF),
         Check("PLANTED1_dominance", CheckKind.EXHAUSTIVE,
               f"(K,H) in {cases_text(DOMINANCE_CASES)}; every base whose stages are point "
               f"masses or uniform; every path; alpha in {set_text(ALPHAS)}",
@@ -322,4 +325,5 @@ CLAIM = Claim(
     reference=("genaccess.reference.cps_path.cps_path",
                "genaccess.reference.adaptive_cps.adaptive_cps",
                "genaccess.reference.planted_root_start.root_start_walk"),
+    proof=PROOF,
 )

@@ -9,6 +9,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
+from genaccess.proofs.steps.r1 import PROOF
 from genaccess.spec.access import OBSERVATION_TYPES
 from genaccess.spec.chance import exact_law
 from genaccess.spec.checking import set_text
@@ -185,6 +187,7 @@ CLAIM = Claim(
     uses=("G1",),
     predicates=(is_R1_garbling,),
     checks=(
+        proof_check("R1", PROOF),
         Check("R1_exhaustive_grid", CheckKind.EXHAUSTIVE, EXHAUSTIVE_DOMAIN,
               check_R1_exhaustive_grid),
         Check("R1_outcomes_are_the_step_law", CheckKind.EXHAUSTIVE,
@@ -203,4 +206,5 @@ CLAIM = Claim(
               check_R1_catches_wrong_tiebreak),
     ),
     reference=("genaccess.spec.garbling.garble", "genaccess.spec.observation.TopK"),
+    proof=PROOF,
 )

@@ -11,8 +11,10 @@ import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
+from genaccess.proofs.discharge import proof_check
 from genaccess.proofs.reach_inequality import MAX_T, prove_R2_broken_bound, prove_R2_union_bound
 from genaccess.proofs.result import ProofStatus, require_proved
+from genaccess.proofs.steps.r2 import PROOF
 from genaccess.spec.checking import for_all, range_text, set_text, text
 from genaccess.spec.garbling import root_start_law, root_start_types
 from genaccess.spec.generator import Generator
@@ -194,6 +196,7 @@ CLAIM = Claim(
     uses=("G1", "R1"),
     predicates=(is_R2_bound, is_R2_reach_invariant),
     checks=(
+        proof_check("R2", PROOF),
         Check("R2_exhaustive_pairs", CheckKind.EXHAUSTIVE, DOMAIN, check_R2_exhaustive_pairs,
               slow=True),
         Check("R2_predicates_decide", CheckKind.POWER,
@@ -216,4 +219,5 @@ CLAIM = Claim(
     ),
     reference=("genaccess.spec.reach.reach_of_set", "genaccess.spec.reach.total_variation",
                "genaccess.proofs.reach_inequality.prove_R2_union_bound"),
+    proof=PROOF,
 )
