@@ -30,7 +30,9 @@ Rule = Callable[[Prefix], Distribution]
 class TableRule:
     """A next-token rule given as a table; prefixes not in the table use `default`."""
 
-    table: Mapping[Prefix, Distribution] = attrs.field(eq=False)
+    # Compared (by value) but not hashed: a dict has no hash, and equal tables still hash
+    # alike through `default`.
+    table: Mapping[Prefix, Distribution] = attrs.field(hash=False)
     default: Distribution | None
 
     def __call__(self, prefix: Prefix) -> Distribution:
@@ -63,7 +65,10 @@ class Generator:
 
     vocab_size: int
     horizon: int
-    rule: Rule = attrs.field(eq=False)
+    rule: Rule
+    """Compared by the rule's own equality: by value for table and hidden-path rules, by
+    identity for rules that wrap a model. Equal generators have equal rows at every prefix;
+    compare `table()` for equality of rows across representations."""
 
     def __attrs_post_init__(self) -> None:
         check_vocab_and_horizon(self.vocab_size, self.horizon)

@@ -77,7 +77,8 @@ class HiddenPathFamily:
 @cache
 def _distributions(family: HiddenPathFamily) -> tuple[tuple[Distribution, ...], Distribution]:
     """The family's `K` stages and the uniform distribution, built once: every `pi_z` shares
-    them (so a sampler may cache per distribution, as `spec.chance.RandomChooser` does)."""
+    them (each `Distribution` keeps its running totals and ranking, so sharing them shares
+    that work)."""
     K = family.vocab_size
     return tuple(family.stage(a) for a in range(K)), Distribution.uniform(K)
 
@@ -87,8 +88,10 @@ class HiddenPathRule:
     """`pi_z(.|u)`: the stage distribution of `z_{|u|+1}` on the path, uniform elsewhere."""
 
     path: Response
-    stages: tuple[Distribution, ...] = attrs.field(eq=False, repr=False)
-    uniform: Distribution = attrs.field(eq=False, repr=False)
+    # Part of equality: two families with the same path but different alphas are different
+    # generators (equal rules must mean equal rows at every prefix).
+    stages: tuple[Distribution, ...] = attrs.field(repr=False)
+    uniform: Distribution = attrs.field(repr=False)
 
     def __call__(self, prefix: Prefix) -> Distribution:
         if is_on_path(prefix, self.path):

@@ -8,6 +8,7 @@ are checked here against exact binomial tails and whose power against a wrong ra
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import random
 from fractions import Fraction
@@ -31,6 +32,7 @@ from genaccess.spec.generator import (
     response_probability,
 )
 from genaccess.spec.grids import FULL_GRIDS, describe
+from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.observation import Sample
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.prefix import Prefix, all_responses
@@ -42,6 +44,31 @@ from genaccess.spec.strategies import generators
 def check_G1_exhaustive_grid() -> CheckOutcome:
     """Every grid generator: `sum_y pi(y) = 1` and `rho(u) = sum_a rho(u·a)`, exactly."""
     return for_all((g for grid in FULL_GRIDS for g in grid), is_G1)
+
+
+VALUE_FAMILIES = ((2, 2, ("3/4", "3/5")), (3, 2, ("1/2", "2/3")))
+"""(K, H, alphas): hidden-path generators of two alphas, every path, compared pairwise."""
+
+
+def check_G1_generators_are_values() -> CheckOutcome:
+    """A generator is a value of its rule: generators that compare equal have equal rows at
+    every prefix, and hidden-path generators (one representation) with equal rows compare
+    equal; pairwise over two alphas and every path, and against a table of the same rows."""
+    count = 0
+    for K, H, alphas in VALUE_FAMILIES:
+        generators = [HiddenPathFamily(K, H, a).generator(z) for a in alphas
+                      for z in HiddenPathFamily(K, H, a).paths()]
+        tables = [g.table() for g in generators]
+        for (g, tg), (h, th) in itertools.product(zip(generators, tables, strict=True),
+                                                  repeat=2):
+            assert (g == h) == (tg == th), (g, h)
+            count += 1
+        rebuilt = Generator.from_table(K, H, tables[0])
+        assert rebuilt == Generator.from_table(K, H, dict(tables[0]))
+        assert all(rebuilt != Generator.from_table(K, H, t) for t in tables[1:])
+        assert hash(rebuilt) == hash(Generator.from_table(K, H, tables[0]))
+        count += len(tables)
+    return CheckOutcome(count)
 
 
 def check_G1_fuzz() -> CheckOutcome:
@@ -197,6 +224,10 @@ CLAIM = Claim(
     predicates=(is_G1, is_G1_distribution, is_G1_reach_additive),
     checks=(
         proof_check("G1", PROOF),
+        Check("G1_generators_are_values", CheckKind.EXHAUSTIVE,
+              "hidden-path generators (K, H, alphas) in " + set_text(VALUE_FAMILIES)
+              + ", every path, pairwise: equal exactly when their rows are",
+              check_G1_generators_are_values),
         Check("G1_exhaustive_grid", CheckKind.EXHAUSTIVE,
               describe(FULL_GRIDS),
               check_G1_exhaustive_grid),
