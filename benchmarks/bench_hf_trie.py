@@ -28,7 +28,7 @@ from typing import Any
 
 import torch
 
-from genaccess.reference.adaptive_cps import adaptive_cps
+from genaccess.reference.adaptive_cps import sequential_cps
 from genaccess.reference.cps_path import cps_path
 from genaccess.reference.hf import tiny_gpt2, transformer_generator
 from genaccess.reference.logits_learner import logits_path
@@ -36,6 +36,7 @@ from genaccess.spec.access import access_model
 from genaccess.spec.cps_success import compute_cps_m
 from genaccess.spec.oracle import Oracle
 from genaccess.spec.planted import adaptive_family, cps_family, planted_generator
+from genaccess.spec.sequential_test import compute_adaptive_parameters
 
 K, ALPHA, DELTA = 64, Fraction(3, 5), Fraction(1, 20)
 
@@ -74,10 +75,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     reuse = run(model, H, z, 65_536, "local-reset/sample", cps, args.seed)
     recompute = run(model, H, z, 0, "local-reset/sample", cps, args.seed)
     assert reuse["transcript"] == recompute["transcript"], "runs diverged"
-    alpha_adaptive = adaptive_family(K, H, ALPHA).alpha
+    # PLANTED1's guarantee is for the lead test at the adaptive family's alpha
+    lead_test = compute_adaptive_parameters(adaptive_family(K, H, ALPHA), DELTA)
 
     def adaptive(oracle: Oracle) -> tuple[int, ...]:
-        return adaptive_cps(oracle, alpha_adaptive, DELTA)
+        return sequential_cps(oracle, lead_test)
 
     others = {
         "adaptive_cps": run(model, H, z, 65_536, "local-reset/sample", adaptive, args.seed),

@@ -30,6 +30,9 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
+import attrs
+
+from genaccess.reference.adaptive_cps import estimated_queries
 from genaccess.reference.gap_config import GapConfig
 from genaccess.reference.gap_tasks import TASKS
 from genaccess.spec.errors import InvalidDefinition
@@ -58,6 +61,54 @@ def plan(config: GapConfig) -> list[tuple[str, int]]:
     return sorted(tasks, key=lambda t: -cost(t))
 
 
+MAX_WORKERS = 32
+"""The most worker processes a sweep starts (more only costs start-up time: the sweep has a
+few tasks per horizon)."""
+
+MAX_SWEEP_SECONDS = 600.0
+"""The largest sweep accepted, in estimated CPU seconds (`estimated_cpu_seconds`; the
+default sweep is about 80). Beyond, `genaccess gap` refuses at once."""
+
+STEP_SECONDS = 5e-7
+"""CPU seconds per oracle step (a token the oracle handles; a query costs `QUERY_STEPS`)."""
+QUERY_STEPS = 16
+REFINE_SECONDS = 1.5
+"""At most this per horizon for the adaptive learner's threshold refinement (its profile
+DP's work budget)."""
+
+
+def estimated_cpu_seconds(config: GapConfig) -> float:
+    """A rough estimate of a sweep's CPU time (fitted on this machine to within a factor of
+    about 3; only for refusing what would run for hours)."""
+    K, total = config.vocab_size, 0.0
+    for H in config.horizons:
+        family = config.family(H)
+        queries = config.runs * estimated_queries(family, config.delta) + H
+        total += REFINE_SECONDS + queries * (QUERY_STEPS + H) * STEP_SECONDS
+        if config.root_start_max_horizon >= H:
+            total += (config.runs * config.root_start_max_queries * H * (12 + K / 10)
+                      * 1.2 * STEP_SECONDS)
+        if config.pg_max_horizon >= H:  # its SubOpt builds the spec's pi_z: K^2 Fractions
+            total += config.pg_queries * (5e-5 * H + 4e-6 * K) + 8e-6 * K**2
+    return total
+
+
+def check_sweep_size(config: GapConfig, workers: int) -> None:
+    """`InvalidDefinition` naming the option at fault when a sweep is over `MAX_WORKERS` or
+    `MAX_SWEEP_SECONDS`."""
+    if workers > MAX_WORKERS:
+        raise InvalidDefinition("--workers", f"must be at most {MAX_WORKERS}", workers)
+    seconds = estimated_cpu_seconds(config)
+    if seconds > MAX_SWEEP_SECONDS:
+        one = estimated_cpu_seconds(attrs.evolve(config, runs=1))
+        flag, value = (("--runs", config.runs) if one <= MAX_SWEEP_SECONDS
+                       else ("--horizons", f"{len(config.horizons)} horizons up to "
+                             f"{max(config.horizons)}"))
+        raise InvalidDefinition(flag, f"the sweep would take about {seconds:.2g} CPU seconds, "
+                                f"over the limit of {MAX_SWEEP_SECONDS:.0f}; use fewer runs, "
+                                "fewer or smaller horizons, or a smaller --vocab", value)
+
+
 def _run_task(config: GapConfig, kind: str, H: int) -> TaskResult:
     start = time.process_time()
     out = TASKS[kind](config, H)
@@ -83,6 +134,7 @@ def run_sweep(config: GapConfig, workers: int = 2,
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidDefinition("workers", "must be an integer >= 1", workers)
     tasks = plan(config)
+    workers = min(workers, len(tasks))
     results: dict[tuple[str, int], dict[str, Any]] = {}
     cpu: dict[str, float] = {kind: 0.0 for kind in TASKS}
     start = time.perf_counter()

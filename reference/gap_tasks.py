@@ -16,6 +16,7 @@ from typing import Any
 
 from genaccess.reference.adaptive_cps import sequential_cps
 from genaccess.reference.gap_config import GapConfig
+from genaccess.reference.hidden_path_sampling import path_generator
 from genaccess.reference.learners import HIDDEN_PATH, learner
 from genaccess.reference.outcome_reward import OutcomeReward
 from genaccess.reference.policy_gradient import (
@@ -34,7 +35,7 @@ from genaccess.spec.root_start_success import (
     compute_HP1_success,
     compute_root_start_queries_needed,
 )
-from genaccess.spec.sequential_test import compute_adaptive_parameters
+from genaccess.spec.sequential_test import compute_posterior_parameters
 from genaccess.spec.stats import clopper_pearson
 from genaccess.spec.tilted_path import compute_optimal_value, compute_reference_suboptimality
 
@@ -75,15 +76,15 @@ def prefix_task(config: GapConfig, H: int) -> dict[str, Any]:
     family = config.family(H)
     rng = task_rng(config.seed, "prefix", H)
     draws = RandomChooser(rng)
-    test = compute_adaptive_parameters(family, config.delta)  # once, not once per run
+    test = compute_posterior_parameters(family, config.delta)  # once, not once per run
     queries = successes = 0
     for _ in range(config.runs):
         z = _uniform_path(rng, config.vocab_size, H)
-        oracle = Oracle(family.generator(z), ADAPTIVE.access_model, rng=draws)
+        oracle = Oracle(path_generator(family, z), ADAPTIVE.access_model, rng=draws)
         successes += sequential_cps(oracle, test) == z
         queries += oracle.queries_used
     z = _uniform_path(rng, config.vocab_size, H)
-    oracle = Oracle(family.generator(z), LOGITS.access_model, rng=draws)
+    oracle = Oracle(path_generator(family, z), LOGITS.access_model, rng=draws)
     logits_ok = LOGITS.function(oracle) == z
     return {"adaptive_mean_queries": queries / config.runs,
             "adaptive_success_rate": successes / config.runs,
@@ -100,7 +101,7 @@ def root_start_task(config: GapConfig, H: int) -> dict[str, Any]:
     successes = 0
     for _ in range(config.runs):
         z = _uniform_path(rng, config.vocab_size, H)
-        oracle = Oracle(family.generator(z), ROOT_START.access_model, rng=draws)
+        oracle = Oracle(path_generator(family, z), ROOT_START.access_model, rng=draws)
         successes += ROOT_START.function(oracle, T, rng) == z
     exact = compute_HP1_success(family, T)
     low, high = clopper_pearson(successes, config.runs, 1 - config.level)
@@ -116,7 +117,7 @@ def policy_gradient_task(config: GapConfig, H: int) -> dict[str, Any]:
     family = config.family(H)
     rng = task_rng(config.seed, "policy-gradient", H)
     z = _uniform_path(rng, config.vocab_size, H)
-    oracle = Oracle(family.generator(z), access_model(POLICY_GRADIENT_ACCESS),
+    oracle = Oracle(path_generator(family, z), access_model(POLICY_GRADIENT_ACCESS),
                     rng=RandomChooser(rng))
     beta = float(calibrated_beta(family.alpha, H))
     pg = PolicyGradientConfig(config.pg_queries, config.pg_batch_size, config.pg_step_size, beta)

@@ -302,3 +302,16 @@ def test_cli_bad_input_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]
     err = captured.err.strip()
     assert err.count("\n") == 0 and start in err, err
     assert "Traceback" not in captured.err + captured.out
+
+
+@pytest.mark.parametrize(("flag", "value", "rule"), [
+    ("--queries", "1000000000000", "--queries: must be at most 100,000"),
+    ("--threads", "100000", "--threads: must be at most 256"),
+    ("--vocab", "1000000000", "--vocab: must be at most 262,144"),
+])
+def test_cli_refuses_sizes_beyond_its_limits_at_once(capsys: pytest.CaptureFixture[str],
+                                                     flag: str, value: str, rule: str) -> None:
+    # before the model is built: these used to hang, abort torch, or exhaust memory
+    assert main(["simulate", "planted", "--learners", "root-start", flag, value]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and rule in err, err

@@ -348,9 +348,11 @@ PROOF = Proof((
             "test errs with probability <= delta/H at every stage, so (union bound over the "
             "H stages, as in HP2.stages) it succeeds with probability >= 1 - delta",
             domain=ADAPTIVE_TEXT,
-            reason="the sequential test's stage lemma (a likelihood-ratio supermartingale "
-            "and Ville's inequality, plus the cap's fallback) is not yet written as steps; "
-            "its stage error is decided exactly by a DP over count vectors",
+            reason="the stage lemma of the adaptive learner's posterior test (a rule "
+            "symmetric in the tokens errs on the hidden path's permuted stage laws with the "
+            "Bayes error, at most odds/(1+odds); the fallback's share by Hoeffding) is not "
+            "yet written as steps; its stage error is decided exactly by a DP over count "
+            "vectors",
             check=_adaptive_stage_errors, uses=("HP2.lr",)),
 ))
 """HP2 (CPS-Path): `H*m` queries, LR, success `prod_t q(z_t)`, failure

@@ -88,7 +88,7 @@ def _publish(staging: Path, out: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     from genaccess.reference.gap_config import DEFAULT_RUNS, GapConfig, horizons_from_text
     from genaccess.reference.gap_report import format_text, write_outputs
-    from genaccess.reference.gap_sweep import run_sweep
+    from genaccess.reference.gap_sweep import check_sweep_size, run_sweep
     from genaccess.reference.progress import Progress
 
     K = parse_int(args.vocab, "--vocab", 2)
@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         runs=runs if runs is not None else DEFAULT_RUNS,
         seed=seed,
     )
+    check_sweep_size(config, workers)  # refuse at once what would run for hours
     out = Path(args.out)
     staging = _stage(out)  # fail fast, before the sweep
     try:

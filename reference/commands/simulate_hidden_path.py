@@ -77,38 +77,99 @@ def register_family(families: Any) -> None:
 
 Learner = Callable[["Oracle", random.Random], "Response"]
 
+MAX_STEPS = 20_000_000
+"""The largest simulation accepted, in oracle steps: each token the oracle handles (every
+token of the queried prefix is checked, every generated token drawn, every probability of a
+`full` report written) is a step, and each query costs `QUERY_STEPS` more. About a minute
+here (1-3 microseconds a step); beyond, the command refuses at once."""
+QUERY_STEPS = 16
+ROOT_START_STEP = 12
+"""The root-start learner's own work per revealed token, in steps (its posterior update)."""
+LEVERS = {"root-start": "--horizon, --vocab or --queries (or raise --delta)",
+          "cps": "--horizon or --m (or raise --delta)",
+          "adaptive-cps": "--horizon (or raise --delta)", "logits": "--horizon or --vocab",
+          "top1": "--horizon"}
+"""What makes one run of each learner smaller."""
+EXACT_PLURALITY_WORK = 600_000
+"""CPS-Path's exact success (the plurality law `q(a)` of every path token) is computed when
+`K m^2` is at most this (a few seconds); beyond, HP2's failure bound is shown instead."""
+
+
+def _path_steps(horizon: int, queries_per_stage: float, width: int) -> float:
+    """Oracle steps of `queries_per_stage` one-token queries at each of the `H` on-path
+    prefixes (the prefix at stage `t` has `t - 1` tokens, checked twice)."""
+    return queries_per_stage * horizon * (QUERY_STEPS + width + horizon - 1)
+
+
+def _steps_per_run(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
+                   rollouts: int) -> float:
+    """Oracle steps of one run (`adaptive-cps`: a rough estimate of the expected)."""
+    K, H = family.vocab_size, family.horizon
+    if name == "root-start":
+        return rollouts * (QUERY_STEPS + H * (ROOT_START_STEP + K))
+    if name == "cps":
+        return _path_steps(H, samples, 1)
+    if name == "adaptive-cps":
+        from genaccess.reference.adaptive_cps import estimated_queries
+
+        return _path_steps(H, estimated_queries(family, delta) / H, 1)
+    return _path_steps(H, 1, K if name == "logits" else 1)
+
+
+def _check_size(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
+                rollouts: int, runs: int, given: dict[str, object]) -> None:
+    """Refuse at once a simulation over `MAX_STEPS`, naming what to lower."""
+    per_run = _steps_per_run(name, family, delta, samples, rollouts)
+    if per_run > MAX_STEPS:
+        flag = next((f for f in ("--queries", "--m") if given.get(f) is not None),
+                    "--horizon")
+        raise usage_error(flag, f"one run of {name} would take about {per_run:.2g} oracle "
+                          f"steps, over the limit of {MAX_STEPS:.0e} (about a minute); lower "
+                          f"{LEVERS[name]}", given.get(flag))
+    if runs * per_run > MAX_STEPS:
+        raise usage_error("--runs", f"{runs} runs of about {per_run:.3g} oracle steps each "
+                          f"are over the limit of {MAX_STEPS:.0e} steps (about a minute); "
+                          f"use at most {max(1, int(MAX_STEPS // per_run))} runs", runs)
+
 
 def _learner(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
-             queries: int | None) -> tuple[Learner, dict[str, Any]]:
+             rollouts: int) -> tuple[Learner, dict[str, Any]]:
     """The table learner `name` bound to its own parameters, and what is known exactly
     about it."""
     from genaccess.reference.learners import learner
-    from genaccess.spec.cps_success import compute_plurality_win_probabilities
+    from genaccess.spec.cps_success import (
+        compute_HP2_failure_bound,
+        compute_plurality_win_probabilities,
+    )
     from genaccess.spec.root_start_success import compute_HP1_success_float
-    from genaccess.spec.sequential_test import compute_adaptive_parameters
+    from genaccess.spec.sequential_test import compute_posterior_parameters
 
     function = learner(FAMILY, name).function
     K, H = family.vocab_size, family.horizon
     facts: dict[str, Any] = {}
     if name == "root-start":
-        rollouts = queries if queries is not None else H * samples
         facts["rollouts"] = rollouts
         facts["exact_success_float"] = compute_HP1_success_float(family, rollouts)
         return (lambda oracle, rng: function(oracle, rollouts, rng)), facts
     if name == "cps":
-        q = compute_plurality_win_probabilities(family, samples)
-        average = (sum(q, Fraction(0)) / K) ** H  # z uniform: stages independent
-        facts.update({"m": samples, "cps_queries": H * samples,
-                      "exact_success_float": float(average)})
-        text = fraction_text(average, EXACT_DIGITS)
-        if text is not None:
-            facts["exact_success"] = text
+        facts.update({"m": samples, "cps_queries": H * samples})
+        if K * samples**2 <= EXACT_PLURALITY_WORK:
+            q = compute_plurality_win_probabilities(family, samples)
+            average = (sum(q, Fraction(0)) / K) ** H  # z uniform: stages independent
+            facts["exact_success_float"] = float(average)
+            text = fraction_text(average, EXACT_DIGITS)
+            if text is not None:
+                facts["exact_success"] = text
+        else:
+            facts["failure_bound_float"] = float(compute_HP2_failure_bound(family, samples)[1])
         return (lambda oracle, rng: function(oracle, samples)), facts
     if name == "adaptive-cps":
-        test = compute_adaptive_parameters(family, delta)
-        facts.update({"margin": test.margin, "cap": test.cap, "max_queries": H * test.cap,
-                      "cps_m": samples, "cps_queries": H * samples,
-                      "guaranteed_success_at_least": str(1 - delta)})
+        test = compute_posterior_parameters(family, delta)
+        facts.update({"margin": test.margin, "odds": str(test.odds), "cap": test.cap,
+                      "max_queries": H * test.cap, "cps_m": samples,
+                      "cps_queries": H * samples,
+                      "guaranteed_success_at_least": fraction_text(1 - delta, 40)
+                      or "1 - delta"})
         from genaccess.reference.adaptive_cps import sequential_cps
 
         # The table's adaptive_cps with its test computed once, not once per run.
@@ -125,6 +186,7 @@ def learner_names() -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from genaccess.reference.hidden_path_sampling import path_generator
     from genaccess.reference.learners import learner
     from genaccess.reference.progress import Progress
     from genaccess.spec.cps_success import compute_cps_m
@@ -149,7 +211,10 @@ def run(args: argparse.Namespace) -> int:
     m_given = parse_int(args.m, "--m", 1)
     with flags(FIELDS):
         samples = m_given if m_given is not None else compute_cps_m(family, delta)
-        learner_run, facts = _learner(args.learner, family, delta, samples, queries)
+        rollouts = queries if queries is not None else H * samples
+        _check_size(args.learner, family, delta, samples, rollouts, runs,
+                    {"--queries": queries, "--m": m_given, "--horizon": H})
+        learner_run, facts = _learner(args.learner, family, delta, samples, rollouts)
 
     rng = random.Random(seed)
     progress = Progress.for_terminal(runs, f"simulate {FAMILY} {args.learner}", args.json)
@@ -157,7 +222,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         for done in range(1, runs + 1):
             z = tuple(rng.randrange(K) for _ in range(H))
-            oracle = Oracle(family.generator(z), entry.access_model, rng=rng, budget=budget)
+            oracle = Oracle(path_generator(family, z), entry.access_model, rng=rng,
+                            budget=budget)
             try:
                 successes += learner_run(oracle, rng) == z
             except BudgetExceeded:
@@ -180,11 +246,15 @@ def _print(out: dict[str, Any]) -> None:
     low, high = out["success_interval"]
     print(f"hidden-path HP(K={out['vocab']}, H={out['horizon']}, alpha={out['alpha']}), "
           f"learner {out['learner']} ({out['access']}), {out['runs']} runs, seed {out['seed']}")
-    known = [f"{key} = {out[key]}" for key in ("rollouts", "m", "cps_queries", "margin", "cap",
-                                               "max_queries", "guaranteed_success_at_least")
+    known = [f"{key} = {out[key]}" for key in ("rollouts", "m", "cps_queries", "margin", "odds",
+                                               "cap", "max_queries",
+                                               "guaranteed_success_at_least")
              if key in out]
     if "exact_success_float" in out:
         known.append(f"exact success = {out['exact_success_float']:.6g}")
+    if "failure_bound_float" in out:
+        known.append(f"HP2 bound: failure <= {out['failure_bound_float']:.3g} (exact success "
+                     f"not computed: K m^2 > {EXACT_PLURALITY_WORK})")
     if known:
         print("  " + ", ".join(known))
     print(f"  mean_queries = {out['mean_queries']:.2f}")

@@ -88,6 +88,42 @@ def parse_responses(text: str, field: str = "--responses") -> list[tuple[int, ..
     return responses
 
 
+MAX_STEPS = 20_000_000
+"""The largest simulation accepted, in oracle steps (as `genaccess simulate hidden-path`:
+each token the oracle handles is a step, each query `QUERY_STEPS` more); about a minute
+here. The trie's own prefix sets are held to it too (`LeaderTrie` keeps every prefix)."""
+QUERY_STEPS = 16
+EXACT_WORK = 10_000_000
+"""BFS's exact success (a count DP per leader count, `K m^2` big-integer steps, one
+recursion level per token) is computed when `K m^2` is at most this and `K <= EXACT_VOCAB`."""
+EXACT_VOCAB = 400
+
+
+def _check_trie_size(vocab_size: int, horizon: int, responses: list[tuple[int, ...]]) -> None:
+    """Refuse at once a trie whose prefixes, or whose every run, are over `MAX_STEPS`
+    (a run queries at least one prefix of each depth `< H`)."""
+    deepest = horizon * (QUERY_STEPS + horizon)
+    if deepest > MAX_STEPS:
+        raise usage_error("--horizon", f"one run queries a prefix of every depth below H, "
+                          f"about {deepest:.2g} oracle steps, over the limit of "
+                          f"{MAX_STEPS:.0e} (about a minute)", horizon)
+    held = sum(len(y) ** 2 for y in responses) // 2
+    if held > MAX_STEPS:
+        raise usage_error("--responses", f"the trie's prefixes would hold about {held:.2g} "
+                          f"tokens, over the limit of {MAX_STEPS:.0e}", f"{len(responses)} "
+                          "responses")
+
+
+def _check_runs(name: str, per_run: float, runs: int, flag: str, value: object) -> None:
+    if per_run > MAX_STEPS:
+        raise usage_error(flag, f"one run of {name} would take about {per_run:.2g} oracle "
+                          f"steps, over the limit of {MAX_STEPS:.0e} (about a minute)", value)
+    if runs * per_run > MAX_STEPS:
+        raise usage_error("--runs", f"{runs} runs of about {per_run:.3g} oracle steps each "
+                          f"are over the limit of {MAX_STEPS:.0e} steps (about a minute); "
+                          f"use at most {max(1, int(MAX_STEPS // per_run))} runs", runs)
+
+
 def learner_names() -> tuple[str, ...]:
     """The leader-trie learners of the learner table."""
     from genaccess.reference.learners import learners
@@ -116,9 +152,10 @@ def run(args: argparse.Namespace) -> int:
     entry = table_learner(FAMILY, args.learner)
     K = parse_count(args.vocab, "--vocab", 3)
     H = parse_count(args.horizon, "--horizon", 1)
+    responses = parse_responses(args.responses)
+    _check_trie_size(K, H, responses)
     with flags(FIELDS):
-        trie = LeaderTrie(K, H, parse_fraction(args.lam, "--lambda"),
-                          parse_responses(args.responses))
+        trie = LeaderTrie(K, H, parse_fraction(args.lam, "--lambda"), responses)
     runs = parse_count(args.runs, "--runs", 1)
     seed = parse_count(args.seed, "--seed", 0)
     cap_given = parse_int(args.cap, "--cap", 1)
@@ -137,21 +174,27 @@ def run(args: argparse.Namespace) -> int:
     }
     function = entry.function
     learner: Callable[[Oracle], Any]
+    step = QUERY_STEPS + 2 * H  # a query at a prefix of depth below H
     if args.learner == "bfs":
         with flags(FIELDS):
             m = samples if samples is not None else compute_samples_per_node(K, lam, cap, delta)
-            exact = bfs_success_probability(trie, m, cap)
-        summary.update({"delta": str(delta), "S": cap, "m": m, "S_times_m": cap * m,
-                        "exact_success": float(exact)})
+        _check_runs("bfs", min(cap, size) * m * step, runs,
+                    "--samples" if samples is not None else "--delta",
+                    m if samples is not None else str(delta))
+        summary.update({"delta": str(delta), "S": cap, "m": m, "S_times_m": cap * m})
+        if K <= EXACT_VOCAB and K * m * m <= EXACT_WORK:
+            summary["exact_success"] = float(bfs_success_probability(trie, m, cap))
 
         def learner(oracle: Oracle) -> Any:
             return function(oracle, theta=theta, samples=m, cap=cap)
     elif args.learner == "logits":
+        _check_runs("logits", size * (step + K), runs, "--horizon", H)
         summary["exact_success"] = 1.0
 
         def learner(oracle: Oracle) -> Any:
             return function(oracle, theta=theta)
     else:
+        _check_runs("top1", H * step, runs, "--horizon", H)
         learner = function
     generator = leader_trie_generator(trie)
     rng = random.Random(seed)
@@ -173,8 +216,10 @@ def _print(summary: dict[str, Any]) -> None:
           f"learner {summary['learner']} ({summary['access']}), "
           f"{summary['internal_nodes']} internal nodes")
     if "m" in summary:
+        exact = (f"exact success = {summary['exact_success']:.6f}" if "exact_success" in summary
+                 else f"exact success not computed (K m^2 > {EXACT_WORK} or K > {EXACT_VOCAB})")
         print(f"  S = {summary['S']}, m = {summary['m']}, S*m = {summary['S_times_m']}, "
-              f"delta = {summary['delta']}, exact success = {summary['exact_success']:.6f}")
+              f"delta = {summary['delta']}, {exact}")
     print(f"  mean_queries = {summary['mean_queries']:.2f}")
     print(f"  success_rate = {summary['success_rate']:.4f}  "
           f"({summary['interval_level']:.0%} Clopper-Pearson [{low:.4f}, {high:.4f}], "

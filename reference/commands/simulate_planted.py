@@ -60,6 +60,11 @@ FIELDS = {"alpha": "--alpha", "delta": "--delta", "temperature": "--temperature"
 """The spec's field names for what the user typed as these flags."""
 
 
+MAX_ROLLOUTS = 100_000
+MAX_THREADS = 256
+MAX_TINY_VOCAB = 262_144
+
+
 def register_family(families: Any) -> None:
     parser = families.add_parser(FAMILY, help="a hidden path planted in a real transformer "
                                  "(PLANTED1; needs the hf extra)", description=__doc__,
@@ -210,6 +215,14 @@ def run(args: argparse.Namespace) -> int:
     delta = parse_probability(args.delta, "--delta")
     temperature = parse_fraction(args.temperature, "--temperature")
     threads = parse_int(args.threads, "--threads", 1)
+    # Limits that refuse at once instead of hanging or crashing torch: the root-start walk
+    # runs each rollout through the model, torch aborts on absurd thread counts, and the
+    # tiny model allocates a K-row embedding.
+    for value, option, limit in ((rollouts, "--queries", MAX_ROLLOUTS),
+                                 (threads, "--threads", MAX_THREADS),
+                                 (vocab, "--vocab", MAX_TINY_VOCAB)):
+        if value is not None and value > limit:
+            raise usage_error(option, f"must be at most {limit:,}", value)
     names = _learners(args.learners)
     if args.prompt is not None and args.prompt_text is not None:
         raise usage_error("--prompt-text", "give --prompt or --prompt-text, not both")
