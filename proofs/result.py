@@ -35,15 +35,27 @@ class ProofResult:
     reason: str = ""
 
 
+RETRY_SEEDS = (0, 1, 2, 3)
+"""z3 random seeds tried in turn while the verdict is `unknown`."""
+
+
 def prove(claim_id: str, statement: str, claim: Any, *, hypotheses: tuple[Any, ...] = (),
           timeout_ms: int = 60_000) -> ProofResult:
-    """Prove `hypotheses => claim` with z3 by refuting its negation."""
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
-    solver.add(*hypotheses)
-    solver.add(z3.Not(claim))
+    """Prove `hypotheses => claim` with z3 by refuting its negation.
+
+    With quantifiers z3 may answer `unknown` (incomplete instantiation), and which way it
+    goes can depend on what the process asked z3 before; an `unknown` is retried with other
+    random seeds (a proof found with any seed is a proof: `unsat` is never a guess)."""
     start = time.perf_counter()
-    verdict = solver.check()
+    for seed in RETRY_SEEDS:
+        solver = z3.Solver()
+        solver.set("timeout", timeout_ms)
+        solver.set("random_seed", seed)
+        solver.add(*hypotheses)
+        solver.add(z3.Not(claim))
+        verdict = solver.check()
+        if verdict != z3.unknown:
+            break
     seconds = time.perf_counter() - start
     if verdict == z3.unsat:
         return ProofResult(claim_id, statement, ProofStatus.PROVED, seconds)

@@ -13,33 +13,18 @@ fallback + `e_c = 31e/32` for certification.
 Claim. For every `z` of HP(K, H, alpha), `P(zhat != z) <= delta`, with at most `H * cap`
 queries, and the transcript satisfies LR.
 
-Proof. Fix a stage and condition on `zhat_<t = z_<t`: its samples are i.i.d. from `p_a`
-(`a = z_t`; `alpha` on `a`, `beta` elsewhere), fresh draws independent of the past.
+Proof: the steps `HP2.adaptive_*` of HP2's proof (`proofs/steps/hp2_adaptive.py`, run by
+the check `HP2_proof`): a certification at odds `O <= odds` is wrong with posterior
+probability `O/(1+O) <= e_c` (Bayes' rule, uniform prior on the path token); the rule and
+the stage laws are symmetric in the tokens, so that bound holds for every path token; the
+fallback at the cap errs with probability `<= e/32` (HP2's Hoeffding steps at `delta/32`);
+the union over the `H` stages gives `delta`. LR: a decided token was sampled at `zhat_<t`.
 
-(i) Certification. The rule commutes with permuting tokens and `p_{s(a)} = p_a o s^-1`
-for every permutation `s`, so `w = P_a(a token != a is certified within the cap)` is the
-same for every `a`: it equals its average under a uniform prior on `a`, i.e. the Bayes
-probability that the certified token is not the true one. Under that prior the posterior
-of `x` given the counts is `1/(1 + O(x))` (`p_y(data)/p_x(data) = r^(N_x - N_y)`), so a
-certification at odds `O <= odds` is wrong with conditional probability
-`O/(1+O) <= odds/(1+odds)`, and `w <= odds/(1+odds) = e_c` for `odds = e_c/(1-e_c)`.
-Where the profile DP is small the threshold is raised to larger `odds`, each kept only
-if its exact `w` (`compute_profile_law`, exact integer weights) is `<= e_c`.
-
-(ii) Fallback. The stage ends at the cap only with no certification; it is then wrong only
-if the plurality of `cap` samples is, which (Hoeffding on `N_b - N_a`, as in HP2) has
-probability `<= (K-1) exp(-cap Delta^2/2) <= e/32` (`cap` is HP2's `m` at `delta/32`).
-
-So a stage that starts on the path errs with probability `<= e_c + e/32 = delta/H`; the
-event `zhat != z` is the disjoint union over `t` of "stage `t` is the first wrong one",
-so `P(zhat != z) <= delta`. At most `cap` samples per stage. LR: `()` is built and the
-decided token was sampled at `zhat_<t` (a certified token leads, a plurality of `cap >= 1`
-samples has count `>= 1`), which builds `zhat_<t+1`. QED.
-
-Only HP's symmetry makes (i) free of a `K-1` factor: for stage laws that are merely
-dominated (PLANTED1) use the lead test of `compute_adaptive_parameters` (certify a token
-leading every other by `c`, `(K-1)(beta/alpha)^c <= delta/(2H)`; by Ville's inequality on
-`(alpha/beta)^(N_b - N_a)` and a union bound over `b`; cap at `delta/2`).
+Only HP's symmetry removes a `K-1` factor from the certification bound: for stage laws
+that are merely dominated (PLANTED1) use the lead test of `compute_adaptive_parameters`
+(certify a token leading every other by `c`, `(K-1)(beta/alpha)^c <= delta/(2H)`; by
+Ville's inequality on `(alpha/beta)^(N_b - N_a)` and a union bound over `b`; cap at
+`delta/2`).
 
 Checked exactly (HP2's adaptive checks): each stage's error by a DP over count vectors
 through this test code, the split above, and the law of this learner's output through the

@@ -35,6 +35,13 @@ AXIOMS: tuple[Axiom, ...] = (
           "sum_x max_h w(h) P_h(x), with equality for g(x) in argmax_h w(h) P_h(x).",
           "Bayes decision theory; e.g. Lehmann and Casella, Theory of Point Estimation, "
           "2nd ed., sec. 4.1"),
+    Axiom("bayes_rule", "Bayes' rule on a countable space",
+          "For a prior w on a finite set of hypotheses and an observation X on a countable "
+          "set with law P_h under h: P(h and X = x) = w(h) P_h(x), and P(h | X = x) = "
+          "w(h) P_h(x) / sum_h' w(h') P_h'(x); so for any event A of X, P(A and h != d(X)) "
+          "= E[1{X in A} P(h != d(X) | X)].",
+          "any probability text, e.g. Billingsley, Probability and Measure, 3rd ed., "
+          "sec. 33 (here X is the stopped sample path of a capped test, a finite set)"),
     Axiom("data_processing", "Garbling cannot help (data processing)",
           "If Y = G(X) for a Markov kernel G that does not depend on the hypothesis, then "
           "the best success of an estimator from Y is at most the best success from X (an "

@@ -66,3 +66,40 @@ def capped_strings(length: int, caps: Iterable[int]) -> int:
     for cap in caps:
         ways = extend_capped_letter([], ways, cap)
     return ways[length]
+
+
+def equally_capped_strings(length: int, letters: int, cap: int) -> list[int]:
+    """`N_n` for `n = 0..length`: strings of length `n` over `letters` letters, each used at
+    most `cap >= 0` times (what `capped_strings(n, [cap] * letters)` counts), in
+    `O(length * cap)` integer steps whatever the number of letters.
+
+    With `E = sum_{j<=cap} x^j/j!`, the generating function `P = E^r` satisfies
+    `E P' = r E' P` and `E' = E - x^cap/cap!`, so `U_n = N_(n+1) - r N_n` obeys
+    `sum_{j=0..cap} C(n, j) U_(n-j) = -r C(n, cap) N_(n-cap)` (and `U_n = 0` for `n < cap`).
+    The recurrence runs forward in `n`, so one table per `(letters, cap)` is kept and
+    extended when a longer one is asked for (HP2's checks ask for many `m`).
+
+    >>> equally_capped_strings(3, 2, 1)
+    [1, 2, 2, 0]
+    """
+    if cap < 0:
+        raise ValueError("cap must be >= 0")
+    if len(_EQUAL) > 4096:
+        _EQUAL.clear()  # bounded memory: tables for K = 1000 hold thousand-digit integers
+    counts, excess = _EQUAL.setdefault((letters, cap), ([1], []))
+    r = letters
+    for n in range(len(excess), length):
+        u = 0
+        if n >= cap:
+            total = -r * math.comb(n, cap) * counts[n - cap]
+            binomial = 1
+            for j in range(1, min(cap, n - cap) + 1):  # U_(n-j) = 0 below n - j = cap
+                binomial = binomial * (n - j + 1) // j
+                total -= binomial * excess[n - j]
+            u = total
+        excess.append(u)
+        counts.append(r * counts[n] + u)
+    return counts[: length + 1]
+
+
+_EQUAL: dict[tuple[int, int], tuple[list[int], list[int]]] = {}

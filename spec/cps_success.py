@@ -16,7 +16,12 @@ from functools import cache
 
 from mpmath import iv
 
-from genaccess.spec.counting import count_vectors, extend_capped_letter, multinomial
+from genaccess.spec.counting import (
+    count_vectors,
+    equally_capped_strings,
+    extend_capped_letter,
+    multinomial,
+)
 from genaccess.spec.distribution import Distribution
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.intervals import Interval, bounds, ceiling, interval, precision
@@ -147,8 +152,44 @@ def compute_HP2_success(family: HiddenPathFamily, samples: int, path: object) ->
     return result
 
 
+def compute_plurality_win_worst(family: HiddenPathFamily, samples: int) -> Fraction:
+    """HP2: `min_a q(a) = q(K-1)`, exactly, in `O(m^3)` integer steps whatever `K`.
+
+    Given the path token's count `k`, the other `m-k` samples are exchangeable over the
+    `K-1` other tokens, and `a` wins iff the `a` lower tokens stay `<= k-1` and the others
+    `<= k`; each tightening of a cap shrinks the event, so `q(a)` decreases in `a` and the
+    last token (every other token strictly below `k`) is the worst. Its strings are counted
+    by `equally_capped_strings`, one cap per `k`."""
+    return _plurality_win_worst(family.vocab_size, family.alpha, samples)
+
+
+@cache
+def _plurality_win_worst(K: int, alpha: Fraction, m: int) -> Fraction:
+    beta = (1 - alpha) / (K - 1)
+    den = math.lcm(alpha.denominator, beta.denominator)
+    a_num, b_num = int(alpha * den), int(beta * den)
+    total = 0
+    binomial = 1  # C(m, k)
+    for k in range(1, m + 1):
+        binomial = binomial * (m - k + 1) // k
+        n = m - k
+        if K == 2 and k <= n:
+            continue  # the one other token has n >= k samples: the path token loses
+        strings = (K - 1) ** n if k > n else equally_capped_strings(n, K - 1, k - 1)[n]
+        total += binomial * a_num**k * b_num**n * strings
+    return Fraction(total, den**m)
+
+
 def compute_HP2_worst_success(family: HiddenPathFamily, samples: int) -> Fraction:
-    """HP2: `min_z prod_t q(z_t) = (min_a q(a))^H` (stages are independent given the path)."""
+    """HP2: `min_z prod_t q(z_t) = q(K-1)^H` (stages are independent given the path, and the
+    last token is the worst: `compute_plurality_win_worst`)."""
+    return compute_plurality_win_worst(family, samples) ** family.horizon
+
+
+def compute_HP2_worst_success_by_enumeration(family: HiddenPathFamily, samples: int
+                                             ) -> Fraction:
+    """HP2 (reference for `compute_HP2_worst_success`): `(min_a q(a))^H` with every `q(a)`
+    from the letter-by-letter DP."""
     return min(compute_plurality_win_probabilities(family, samples)) ** family.horizon
 
 

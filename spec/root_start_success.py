@@ -6,7 +6,8 @@ Bayes-optimal success from the oracle's own laws (`compute_map_success`); and th
 with `S_T >= target` for any `H` (`compute_root_start_queries_needed`).
 
 Everything a predicate decides is exact: `S_T` in `Fraction`s while `T * H` is small, and
-otherwise `1 - S_T` enclosed by `genaccess.spec.intervals`.
+otherwise `1 - S_T` enclosed by intervals, summing only the deepest depths that matter
+(`genaccess.spec.root_start_scale`, which also finds the least `T` at any size).
 """
 
 from __future__ import annotations
@@ -17,16 +18,23 @@ from collections.abc import Hashable
 from fractions import Fraction
 from functools import cache
 
+import mpmath
 from mpmath import iv
 
 from genaccess.spec.counting import multinomial
 from genaccess.spec.errors import InvalidDefinition
 from genaccess.spec.garbling import root_start_law
 from genaccess.spec.hidden_path import HiddenPathFamily
-from genaccess.spec.intervals import Interval, bounds, interval, is_at_most, precision
+from genaccess.spec.intervals import Interval, interval, is_at_most, precision
 from genaccess.spec.monotone_search import least_integer
 from genaccess.spec.numbers import to_fraction
 from genaccess.spec.observation import ObservationType
+from genaccess.spec.root_start_scale import (
+    enclose_failure,
+    enclose_least_queries,
+    enclose_success,
+    is_failure_at_most,
+)
 
 
 def compute_HP1_revealed_depth_cdf(family: HiddenPathFamily, queries: int, depth: int
@@ -58,6 +66,14 @@ def compute_HP1_bound(family: HiddenPathFamily, queries: int) -> tuple[Fraction,
     K, H, a = family.vocab_size, family.horizon, family.alpha
     return (1 - (1 - a ** (H - 1)) ** queries + Fraction(1, K),
             queries * a ** (H - 1) + Fraction(1, K))
+
+
+def enclose_HP1_linear_bound(family: HiddenPathFamily, queries: int) -> Interval:
+    """HP1: the second bound `T alpha^(H-1) + 1/K` as an interval (any `T` and `H`; the
+    exact `compute_HP1_bound` expands `alpha^(H-1)` and the first bound's `T`-th power)."""
+    with precision(64):
+        return (iv.mpf(queries) * interval(family.alpha) ** (family.horizon - 1)
+                + iv.mpf(1) / family.vocab_size)
 
 
 def compute_HP1_queries_lower_bound(family: HiddenPathFamily, target: object) -> Fraction:
@@ -147,7 +163,27 @@ def is_HP1_success_at_least(family: HiddenPathFamily, queries: int, target: Frac
     """HP1: `S_T >= target`, decided for any `T` (exactly for small `T`, else by intervals)."""
     if queries * family.horizon <= exact_limit:
         return compute_HP1_success(family, queries) >= target
-    return is_at_most(lambda: _HP1_failure_interval(family, queries), 1 - target)
+    return is_failure_at_most(family.vocab_size, family.horizon, family.alpha, queries,
+                              1 - Fraction(target))
+
+
+def enclose_HP1_failure(family: HiddenPathFamily, queries: int, bits: int = 64) -> Interval:
+    """HP1: `1 - S_T` as a rigorous interval about `2^-bits` wide relative to it, for any
+    `T` and `H` (`genaccess.spec.root_start_scale`: only the deepest depths are summed)."""
+    return enclose_failure(family.vocab_size, family.horizon, family.alpha, queries, bits)
+
+
+def enclose_HP1(family: HiddenPathFamily, queries: int, bits: int = 64
+                ) -> tuple[Interval, Interval]:
+    """HP1: intervals for `S_T` and `1 - S_T`, each about `2^-bits` wide relative to itself:
+    `1 - S_T` from its own sum, and `S_T` from its own sum when it is below 1/2."""
+    K, H, alpha = family.vocab_size, family.horizon, family.alpha
+    failure = enclose_failure(K, H, alpha, queries, bits)
+    with precision(bits + 16):
+        if failure.a < iv.mpf(1) / 2:
+            return 1 - failure, failure
+        success = enclose_success(K, H, alpha, queries, bits)
+        return success, 1 - success
 
 
 def compute_HP1_success_float(family: HiddenPathFamily, queries: int) -> float:
@@ -155,20 +191,75 @@ def compute_HP1_success_float(family: HiddenPathFamily, queries: int) -> float:
     if queries * family.horizon <= EXACT_LIMIT:
         return float(compute_HP1_success(family, queries))
     with precision(128):
-        low, high = bounds(_HP1_failure_interval(family, queries))
+        low, high = (mpmath.mp.make_mpf(end)
+                     for end in enclose_HP1_failure(family, queries, 128)._mpi_)
     return float(1 - (low + high) / 2)
+
+
+QUERIES_EXACT_BITS = 1 << 17
+"""`compute_root_start_queries_needed` raises the precision up to this many bits (a `T` of
+about 131,000 bits); `enclose_root_start_queries_needed` takes its own limit."""
 
 
 def compute_root_start_queries_needed(family: HiddenPathFamily, target: Fraction,
                                       exact_limit: int = EXACT_LIMIT) -> int:
     """HP1: the least `T` with `S_T >= target` (`target < 1`), from the closed form.
 
-    `S_T` increases with `T` (every `P(D <= d)` decreases), so `least_integer` finds it in
-    `O(log T)` evaluations of `S_T`, each exact for small `T * H` and otherwise a rigorous
-    interval (`H = 60` takes well under a second).
+    Small answers (`T * H` up to `SEARCH_LIMIT`, estimated) by a binary search over the
+    exact `S_T`; any other by Newton's method on `ln(1 - S_T)` and intervals at
+    `log2(T) + 64` bits (`enclose_root_start_queries_needed`), so any `H` works: `H = 10,000`
+    at `alpha = 1/2` takes about a second.
     """
     target = Fraction(target)
     if not 0 <= target < 1:
         raise InvalidDefinition("target", "must be in [0, 1)", str(target))
-    return least_integer(lambda queries: is_HP1_success_at_least(family, queries, target,
-                                                                 exact_limit))
+    if _estimated_log2_queries(family, target) + math.log2(family.horizon) <= math.log2(
+            SEARCH_LIMIT):
+        return compute_root_start_queries_needed_by_search(family, target, exact_limit)
+    low, high = enclose_root_start_queries_needed(family, target, QUERIES_EXACT_BITS)
+    if low != high:
+        raise ArithmeticError(f"the least T has more than {QUERIES_EXACT_BITS} bits")
+    return low
+
+
+SEARCH_LIMIT = 20_000
+"""`compute_root_start_queries_needed` searches over the exact `S_T` when `T * H` is about this
+or less (cheaper there than Newton's method at growing precision)."""
+
+
+def _estimated_log2_queries(family: HiddenPathFamily, target: Fraction) -> float:
+    """About `log2 T`: the deepest depth alone needs `T = ln(1/delta) / alpha^(H-1)`."""
+    delta = 1 - target
+    log_inverse = max(1.0, (delta.denominator.bit_length() - delta.numerator.bit_length())
+                      * math.log(2))
+    return math.log2(log_inverse) - (family.horizon - 1) * math.log2(family.alpha)
+
+
+def enclose_root_start_queries_needed(family: HiddenPathFamily, target: Fraction,
+                                      max_bits: int) -> tuple[int, int]:
+    """HP1: `(low, high)` enclosing the least `T` with `S_T >= target`; equal (the exact `T`)
+    whenever deciding it needs at most `max_bits` of precision (about `log2(T) + 64`)."""
+    target = Fraction(target)
+    if not 0 <= target < 1:
+        raise InvalidDefinition("target", "must be in [0, 1)", str(target))
+    return enclose_least_queries(family.vocab_size, family.horizon, family.alpha, 1 - target,
+                                 max_bits)
+
+
+def compute_root_start_queries_needed_by_search(family: HiddenPathFamily, target: Fraction,
+                                                exact_limit: int = EXACT_LIMIT) -> int:
+    """HP1 (reference for `compute_root_start_queries_needed`): the least `T` with
+    `S_T >= target` by a doubling and binary search over `S_T` (`O(log T)` evaluations, each
+    summing all `H` depths)."""
+    target = Fraction(target)
+    if not 0 <= target < 1:
+        raise InvalidDefinition("target", "must be in [0, 1)", str(target))
+    return least_integer(lambda queries: _is_success_at_least_by_full_sum(
+        family, queries, target, exact_limit))
+
+
+def _is_success_at_least_by_full_sum(family: HiddenPathFamily, queries: int, target: Fraction,
+                                     exact_limit: int) -> bool:
+    if queries * family.horizon <= exact_limit:
+        return compute_HP1_success(family, queries) >= target
+    return is_at_most(lambda: _HP1_failure_interval(family, queries), 1 - target)

@@ -21,6 +21,7 @@ import sympy
 import z3
 
 from genaccess.proofs.discharge import identity, validity
+from genaccess.proofs.steps.hp2_adaptive import ADAPTIVE_STEPS
 from genaccess.spec.checking import cases_text, range_text, set_text
 from genaccess.spec.cps_success import (
     compute_cps_m,
@@ -35,7 +36,6 @@ from genaccess.spec.proof import (
     Proof,
     Tie,
     Verdict,
-    bounded,
     by_axiom,
     by_claim,
     by_definition,
@@ -43,7 +43,6 @@ from genaccess.spec.proof import (
     by_sympy,
     by_z3,
 )
-from genaccess.spec.sequential_test import is_HP2_adaptive_stage_error
 
 K = sympy.Symbol("K", integer=True, positive=True)
 H = sympy.Symbol("H", integer=True, positive=True)
@@ -249,20 +248,6 @@ def _m(wrong: bool) -> tuple[list[z3.BoolRef], z3.BoolRef]:
 GRID_TEXT = (f"K in {range_text(GRID_VOCABS)}, alpha = 1/K + j(1-1/K)/4 (j = 1, 2, 3), "
              f"H in {set_text(GRID_HORIZONS)}")
 
-ADAPTIVE_CASES = ((2, "3/4", 2), (3, "2/3", 2), (2, "3/5", 1))
-ADAPTIVE_DELTAS = (Fraction(1, 2), Fraction(1, 10))
-ADAPTIVE_TEXT = (f"(K, alpha, H) in {set_text(ADAPTIVE_CASES)}, delta in "
-                 f"{set_text(ADAPTIVE_DELTAS)}, every path token (exact DP)")
-
-
-def _adaptive_stage_errors() -> int:
-    for K, alpha, H in ADAPTIVE_CASES:
-        for delta in ADAPTIVE_DELTAS:
-            assert is_HP2_adaptive_stage_error(HiddenPathFamily(K, H, alpha), delta), (
-                K, alpha, H, delta)
-    return len(ADAPTIVE_CASES) * len(ADAPTIVE_DELTAS)
-
-
 PROOF = Proof((
     by_definition("HP2.cps", "CPS-Path(m): for t = 1..H, m one-token sample queries at "
                   "zhat_<t and zhat_t = their plurality (ties to the lower index): exactly "
@@ -344,16 +329,7 @@ PROOF = Proof((
           tie=Tie("genaccess.spec.cps_success.compute_cps_m",
                   f"{GRID_TEXT}, delta in {set_text(GRID_DELTAS)}: max(1, ceil(m*)) with m* "
                   "evaluated by sympy", _m_tie)),
-    bounded("HP2.adaptive", "beyond the paper: the adaptive learner's per-stage sequential "
-            "test errs with probability <= delta/H at every stage, so (union bound over the "
-            "H stages, as in HP2.stages) it succeeds with probability >= 1 - delta",
-            domain=ADAPTIVE_TEXT,
-            reason="the stage lemma of the adaptive learner's posterior test (a rule "
-            "symmetric in the tokens errs on the hidden path's permuted stage laws with the "
-            "Bayes error, at most odds/(1+odds); the fallback's share by Hoeffding) is not "
-            "yet written as steps; its stage error is decided exactly by a DP over count "
-            "vectors",
-            check=_adaptive_stage_errors, uses=("HP2.lr",)),
+    *ADAPTIVE_STEPS,
 ))
 """HP2 (CPS-Path): `H*m` queries, LR, success `prod_t q(z_t)`, failure
 `<= H (K-1) exp(-m Delta^2/2) <= delta` for `m = ceil((2/Delta^2) ln(H(K-1)/delta))`."""

@@ -1,9 +1,14 @@
-"""`genaccess bounds hidden-path`: HP1-HP3's numbers for HP(K, H, alpha), computed exactly.
+"""`genaccess bounds hidden-path`: HP1-HP3's numbers for HP(K, H, alpha), at any size.
 
   root-start (HP1)   S_T for T = --queries, and the least T with S_T >= 1 - delta
-  CPS-Path (HP2)     m from the bound (or --m), H*m queries, exact worst-case success
+  CPS-Path (HP2)     m from the bound (or --m), H*m queries, worst-case success
   adaptive CPS       the sequential test's margin and cap (at most H*cap queries)
   logits / top-1     H queries (HP3)
+
+Every probability is exact where that is feasible and otherwise a rigorous enclosure (an
+interval guaranteed to contain the exact value), labelled as such; the least T is an exact
+integer up to about 4,290 digits. Sizes beyond the limits (the options below; CPS-Path's m
+at most 10^7) are refused at once with one line. See docs/bounds.md.
 
 Example:
   genaccess bounds hidden-path --vocab 3 --horizon 20 --alpha 1/2 --delta 1/20 --queries 1000
@@ -12,137 +17,336 @@ Example:
 from __future__ import annotations
 
 import argparse
+import math
+import re
+import sys
+from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from genaccess.reference.commands.arguments import (
+    UsageError,
     flags,
-    fraction_text,
     parse_count,
     parse_fraction,
     parse_int,
     parse_probability,
+    usage_error,
 )
 from genaccess.reference.commands.output import emit
 
 if TYPE_CHECKING:
     from genaccess.spec.hidden_path import HiddenPathFamily
+    from genaccess.spec.intervals import Interval
 
 FAMILY = "hidden-path"
 EXACT_DIGITS = 2_000
-"""Exact fractions are printed when numerator and denominator have at most this many digits."""
-EXACT_ROOT_START_LIMIT = 100_000
-"""`S_T` is computed as an exact fraction while `T * H` is at most this."""
+"""An exact fraction is printed when numerator and denominator have at most this many digits;
+a larger exact value is shown by a decimal enclosure of it."""
+EXACT_BITS = 20_000
+"""Exact rationals are computed while their size (estimated from the inputs) is at most this
+many bits; beyond, the value is enclosed by intervals directly (cheaper, same answer)."""
+QUERIES_BITS = 14_336
+"""Working-precision limit for the least root-start `T`: it is exact while it has at most
+about 14,256 bits (4,290 digits, within Python's default integer-to-text limit); beyond, it is
+a rigorous enclosure about `2^-190` wide relative to `T`."""
+DIGITS = 17
+"""Significant digits of a decimal enclosure's endpoints (rounded outwards)."""
+MAX_VOCAB = 10**6
+MAX_HORIZON = 10**6
+MAX_QUERIES = 10**1000
+MIN_DELTA = Fraction(1, 10**1000)
+MAX_SAMPLES = 10**7
+"""CPS-Path's `m` (from the bound or `--m`): the worst-case enclosure sums about `sqrt(m)`
+terms (one second near `10^7`)."""
+MAX_ADAPTIVE_MARGIN = 4_000
+"""The adaptive test's margin `c` is found by a loop whose cost grows like `c^2` (seconds
+beyond this): refused above it, with its estimate."""
+MAX_EXPONENT = 10_000
+"""A number written as `1e-N` with `N` beyond this is refused before it is read."""
+
+Value = dict[str, Any]
+"""`{"exact": "p/q"}` or `{"enclosure": ["lo", "hi"]}` (decimal strings, rounded outwards)."""
 
 
 def register_family(families: Any) -> None:
     parser = families.add_parser(FAMILY, help="hidden-path family HP(K, H, alpha) (HP1-HP3)",
                                  description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--vocab", required=True, metavar="K", help="vocabulary size K >= 2")
-    parser.add_argument("--horizon", required=True, metavar="H", help="horizon H >= 1")
+    parser.add_argument("--vocab", required=True, metavar="K",
+                        help=f"vocabulary size 2 <= K <= {MAX_VOCAB}")
+    parser.add_argument("--horizon", required=True, metavar="H",
+                        help=f"horizon 1 <= H <= {MAX_HORIZON}")
     parser.add_argument("--alpha", required=True, metavar="A",
                         help="path-token probability in (1/K, 1), e.g. 1/2")
     parser.add_argument("--delta", required=True, metavar="D",
-                        help="target failure probability in (0, 1), e.g. 1/20")
+                        help="target failure probability in [1e-1000, 1), e.g. 1/20 or 1e-300")
     parser.add_argument("--queries", required=True, metavar="T",
-                        help="root-start query budget T >= 0 for root_start_success")
+                        help="root-start query budget 0 <= T <= 1e1000 (1e15 is read as "
+                             "10^15) for root_start_success")
     parser.add_argument("--m", default=None, metavar="M",
-                        help="CPS-Path samples per stage (default: from the HP2 bound)")
+                        help=f"CPS-Path samples per stage, at most {MAX_SAMPLES} (default: "
+                             "from the HP2 bound)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
 
 
+def exact_value(value: Fraction | int) -> Value:
+    """An exact value, or a decimal enclosure of it when it is too long to print."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    value = Fraction(value)
+    if max(value.numerator.bit_length(), value.denominator.bit_length()) <= EXACT_DIGITS * 3.32:
+        return {"exact": str(value)}
+    return {"enclosure": list(decimal_bounds(value, DIGITS))}
+
+
+def enclosure_value(x: Interval) -> Value:
+    """A rigorous enclosure, its endpoints rounded outwards to `DIGITS` digits."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    return {"enclosure": list(decimal_bounds(x, DIGITS))}
+
+
+def interval_float(x: Interval) -> float:
+    """The middle of an interval as a float (0.0 below the float range)."""
+    import mpmath
+
+    low, high = (mpmath.mp.make_mpf(end) for end in x._mpi_)
+    return float((low + high) / 2)
+
+
 def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
-                   samples: int | None) -> dict[str, Any]:
-    """Every number the command reports, as a JSON-ready dict."""
+                   samples: int | None, step: Callable[[], None] = lambda: None
+                   ) -> dict[str, Any]:
+    """Every number the command reports, as a JSON-ready dict (see docs/bounds.md)."""
+    from genaccess.spec.cps_enclosure import EXACT_SAMPLES, enclose_HP2_worst
     from genaccess.spec.cps_success import (
         compute_cps_m,
         compute_HP2_failure_bound,
         compute_HP2_worst_success,
     )
     from genaccess.spec.root_start_success import (
-        compute_HP1_bound,
         compute_HP1_success,
-        compute_HP1_success_float,
-        compute_root_start_queries_needed,
+        enclose_HP1,
+        enclose_HP1_linear_bound,
+        enclose_root_start_queries_needed,
     )
     from genaccess.spec.sequential_test import compute_adaptive_parameters
 
-    K, H = family.vocab_size, family.horizon
+    K, H, alpha = family.vocab_size, family.horizon, family.alpha
+    # The cheap numbers first, so that an out-of-range size is refused at once.
+    m = samples if samples is not None else compute_cps_m(family, delta)
+    if m > MAX_SAMPLES:
+        raise usage_error("--alpha", f"the HP2 bound asks for m = {m} samples per stage; the "
+                          f"worst-case success is computed for m <= {MAX_SAMPLES} (a wider "
+                          "margin alpha - beta, or --m, keeps m in range)", str(alpha))
+    _check_adaptive_margin(family, delta)
     out: dict[str, Any] = {
-        "family": FAMILY, "vocab": K, "horizon": H, "alpha": str(family.alpha),
-        "delta": str(delta), "queries": queries, "margin_Delta": str(family.margin),
+        "family": FAMILY, "vocab": K, "horizon": H, "alpha": str(alpha),
+        "delta": str(delta), "queries": str(queries), "margin_Delta": str(family.margin),
     }
-    if queries * H <= EXACT_ROOT_START_LIMIT:
+    # HP1: S_T exactly while its size is small, else S_T and 1 - S_T enclosed.
+    size = queries * H * alpha.denominator.bit_length() + H * K.bit_length()
+    if size <= EXACT_BITS:
         exact = compute_HP1_success(family, queries)
-        text = fraction_text(exact, EXACT_DIGITS)
-        if text is not None:
-            out["root_start_success"] = text
+        out["root_start_success"], out["root_start_failure"] = (exact_value(exact),
+                                                                exact_value(1 - exact))
         out["root_start_success_float"] = float(exact)
     else:
-        out["root_start_success_float"] = compute_HP1_success_float(family, queries)
-    if queries * H <= EXACT_ROOT_START_LIMIT:
-        linear = compute_HP1_bound(family, queries)[1]
-    else:  # HP1's linear bound alone: its first bound's T-th power is too big to expand
-        linear = queries * family.alpha ** (H - 1) + Fraction(1, K)
-    out["root_start_success_bound_float"] = float(min(Fraction(1), linear))
-    out["root_start_queries_needed"] = compute_root_start_queries_needed(family, 1 - delta)
-    m = samples if samples is not None else compute_cps_m(family, delta)
-    worst = compute_HP2_worst_success(family, m)
+        success, failure = enclose_HP1(family, queries, 64)
+        out["root_start_success"] = enclosure_value(success)
+        out["root_start_failure"] = enclosure_value(failure)
+        out["root_start_success_float"] = interval_float(success)
+    bound = enclose_HP1_linear_bound(family, queries)
+    out["root_start_success_bound_float"] = min(1.0, interval_float(bound))
+    step()
+    low, high = enclose_root_start_queries_needed(family, 1 - delta, QUERIES_BITS)
+    out["root_start_queries_needed"] = ({"exact": str(low)} if low == high else
+                                        {"enclosure": [_integer_text(low, up=False),
+                                                       _integer_text(high, up=True)]})
+    step()
+    # HP2: the worst-case success, from the exact q(K-1) for small m.
     out["cps_m"] = m
     out["cps_m_from_bound"] = samples is None
     out["cps_queries"] = H * m
-    text = fraction_text(worst, EXACT_DIGITS)
-    if text is not None:
-        out["cps_success_worst"] = text
-    out["cps_success_worst_float"] = float(worst)
+    if m <= EXACT_SAMPLES and H * m * _bits(K, alpha) <= EXACT_BITS:
+        worst = compute_HP2_worst_success(family, m)
+        out["cps_success_worst"], out["cps_failure_worst"] = (exact_value(worst),
+                                                              exact_value(1 - worst))
+        out["cps_success_worst_float"] = float(worst)
+    else:
+        success, failure = enclose_HP2_worst(family, m, 64)
+        out["cps_success_worst"] = enclosure_value(success)
+        out["cps_failure_worst"] = enclosure_value(failure)
+        out["cps_success_worst_float"] = interval_float(success)
     out["cps_failure_bound_float"] = float(compute_HP2_failure_bound(family, m)[1])
+    step()
     test = compute_adaptive_parameters(family, delta)
     out["adaptive_cps_margin"] = test.margin
     out["adaptive_cps_cap"] = test.cap
     out["adaptive_cps_max_queries"] = H * test.cap
     out["logits_queries"] = H
     out["top1_queries"] = H
+    step()
     return out
+
+
+def _bits(K: int, alpha: Fraction) -> int:
+    """Bits per sample of `q(K-1)`'s exact denominator."""
+    return alpha.denominator.bit_length() + K.bit_length()
+
+
+def _integer_text(value: int, up: bool) -> str:
+    from genaccess.spec.intervals import decimal_bounds
+
+    low, high = decimal_bounds(Fraction(value), DIGITS)
+    return high if up else low
+
+
+def _check_adaptive_margin(family: HiddenPathFamily, delta: Fraction) -> None:
+    """Refuse before `compute_adaptive_parameters` would loop for seconds: its margin is the
+    least `c` with `(K-1)(beta/alpha)^c <= delta/(2H)`, about this estimate."""
+    K, H, alpha = family.vocab_size, family.horizon, family.alpha
+    ratio = math.log(alpha / family.off_path)
+    estimate = (math.log(2 * H * (K - 1)) + _log_inverse(delta)) / ratio
+    if estimate > MAX_ADAPTIVE_MARGIN:
+        raise usage_error("--alpha", f"the adaptive test's margin would be about "
+                          f"{estimate:.3g} counts; it is computed up to {MAX_ADAPTIVE_MARGIN} "
+                          "(alpha/beta too close to 1)", str(alpha))
+
+
+def _log_inverse(value: Fraction) -> float:
+    """`ln(1/value)` for a positive fraction of any size, as a float."""
+    return (math.log(value.denominator) - math.log(value.numerator))
 
 
 FIELDS = {"vocab_size": "--vocab", "horizon": "--horizon", "alpha": "--alpha",
           "delta": "--delta"}
 """The spec's field names for what the user typed as these flags."""
 
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
+
+
+def _readable(text: str, flag: str) -> str:
+    """Refuse a number whose written exponent alone would take long to expand."""
+    for match in _EXPONENT.finditer(text):
+        if abs(int(match.group(1))) > MAX_EXPONENT:
+            raise usage_error(flag, f"exponents are read up to +-{MAX_EXPONENT}", text)
+    if len(text) > 4 * MAX_EXPONENT:
+        raise usage_error(flag, f"must be at most {4 * MAX_EXPONENT} characters long",
+                          text[:20] + "...")
+    return text
+
+
+def parse_queries(text: str) -> int:
+    """`--queries`: an integer `0 <= T <= 10^1000`, also written `1e15`."""
+    value = parse_fraction(_readable(text, "--queries"), "--queries")
+    if value.denominator != 1 or value < 0:
+        raise usage_error("--queries", "must be an integer >= 0", text)
+    if value > MAX_QUERIES:
+        raise usage_error("--queries", "must be at most 1e1000", text)
+    return int(value)
+
 
 def run(args: argparse.Namespace) -> int:
+    from genaccess.reference.progress import Progress
     from genaccess.spec.hidden_path import HiddenPathFamily
 
     K = parse_count(args.vocab, "--vocab", 2)
+    if K > MAX_VOCAB:
+        raise usage_error("--vocab", f"must be at most {MAX_VOCAB}", K)
     H = parse_count(args.horizon, "--horizon", 1)
+    if H > MAX_HORIZON:
+        raise usage_error("--horizon", f"must be at most {MAX_HORIZON}", H)
     with flags(FIELDS):
-        family = HiddenPathFamily(K, H, parse_fraction(args.alpha, "--alpha"))
-    delta = parse_probability(args.delta, "--delta")
-    queries = parse_count(args.queries, "--queries", 0)
+        family = HiddenPathFamily(K, H, parse_fraction(_readable(args.alpha, "--alpha"),
+                                                       "--alpha"))
+    if max(family.alpha.numerator, family.alpha.denominator) >= 10**1000:
+        raise usage_error("--alpha", "must have at most 1000 digits above and below the line",
+                          args.alpha[:20])
+    delta = parse_probability(_readable(args.delta, "--delta"), "--delta")
+    if delta < MIN_DELTA:
+        raise usage_error("--delta", "must be at least 1e-1000", args.delta)
+    queries = parse_queries(args.queries)
     samples = parse_int(args.m, "--m", 1)
-    with flags(FIELDS):
-        out = compute_bounds(family, delta, queries, samples)
+    if samples is not None and samples > MAX_SAMPLES:
+        raise usage_error("--m", f"must be at most {MAX_SAMPLES}", samples)
+    progress = Progress.for_terminal(4, "bounds", args.json)
+    done = [0]
+
+    def step() -> None:
+        done[0] += 1
+        progress.update(done[0])
+
+    try:
+        with flags(FIELDS):
+            out = compute_bounds(family, delta, queries, samples, step)
+    except ArithmeticError as err:  # a comparison no precision within the limits decides
+        raise UsageError(f"cannot decide at the precision limits: {err}") from None
+    finally:
+        progress.close()
     return emit(out, args.json, _print)
+
+
+def _shown(value: Value, failure: Value, name: str, failure_name: str) -> str:
+    """`S_T = p/q ~ 0.6 (exact)`, or the enclosure of whichever of the value and its
+    complement is the informative one (the failure when the value is near 1)."""
+    if "exact" in value:
+        exact = value["exact"]
+        text = f"{name} = {exact} ~ " if len(exact) <= 40 else f"{name} ~ "
+        return text + f"{float(Fraction(exact)):.6g} (exact)"
+    low, high = value["enclosure"]
+    if Decimal(low) >= Decimal("0.5"):  # Decimal: exponents stay exponents
+        name = failure_name
+        low, high = failure["enclosure"]
+    return f"{name} in [{low}, {high}] (rigorous enclosure)"
+
+
+def _compact(value: Fraction) -> str:
+    """`value` as typed for a header: the fraction, or its decimal when that is exact and
+    shorter (`1e-300`)."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    text = str(value)
+    if len(text) <= 40:
+        return text
+    low, high = decimal_bounds(value, DIGITS)
+    return low if low == high else f"~{low}"
 
 
 def _print(out: dict[str, Any]) -> None:
     H = out["horizon"]
-    print(f"hidden-path HP(K={out['vocab']}, H={H}, alpha={out['alpha']}), "
-          f"Delta = {out['margin_Delta']}, delta = {out['delta']}")
-    exact = out.get("root_start_success")
-    shown = exact if exact is not None and len(exact) <= 40 else None
+    print(f"hidden-path HP(K={out['vocab']}, H={H}, alpha={_compact(Fraction(out['alpha']))}),"
+          f" Delta = {_compact(Fraction(out['margin_Delta']))}, "
+          f"delta = {_compact(Fraction(out['delta']))}")
+    needed = out["root_start_queries_needed"]
+    if "exact" in needed:
+        digits = needed["exact"]
+        needed_text = (f"T = {digits}" if len(digits) <= 24 else
+                       f"T = {_integer_text(int(digits), up=False)[:12]}... "
+                       f"({len(digits)} digits)")
+        needed_note = "least T with S_T >= 1 - delta (exact" + (
+            "" if len(digits) <= 24 else "; every digit in --json") + ")"
+    else:
+        low, high = needed["enclosure"]
+        mantissa, _, exponent = low.partition("e")
+        needed_text = f"T ~ {mantissa[:7]}e{exponent}" if exponent else f"T ~ {low}"
+        needed_note = (f"least T with S_T >= 1 - delta in [{low}, {high}] "
+                       "(rigorous enclosure)")
+    queries = out["queries"]
     rows = [
-        ("root-start, T queries", f"T = {out['queries']}",
-         (f"S_T = {shown} ~ " if shown else "S_T ~ ") + f"{out['root_start_success_float']:.6g}"
-         f" (HP1 upper bound T alpha^(H-1) + 1/K = "
-         f"{out['root_start_success_bound_float']:.3g})"),
-        ("root-start, needed", f"T = {out['root_start_queries_needed']}",
-         "least T with S_T >= 1 - delta"),
+        ("root-start, T queries", f"T = {queries}" if len(queries) <= 24 else
+         f"T = {_integer_text(int(queries), up=False)}",
+         _shown(out["root_start_success"], out["root_start_failure"], "S_T", "1 - S_T")
+         + f" (HP1 upper bound T alpha^(H-1) + 1/K = "
+           f"{out['root_start_success_bound_float']:.3g})"),
+        ("root-start, needed", needed_text, needed_note),
         ("CPS-Path (HP2)", f"H*m = {H}*{out['cps_m']} = {out['cps_queries']}",
-         f"worst success {out['cps_success_worst_float']:.6g} "
-         f"(failure bound {out['cps_failure_bound_float']:.3g})"),
+         _shown(out["cps_success_worst"], out["cps_failure_worst"], "worst success",
+                "worst failure")
+         + f", failure bound {out['cps_failure_bound_float']:.3g}"),
         ("adaptive CPS", f"<= H*cap = {out['adaptive_cps_max_queries']}",
          f"margin c = {out['adaptive_cps_margin']}, cap = {out['adaptive_cps_cap']}, "
          f"success >= 1 - delta"),
@@ -151,5 +355,6 @@ def _print(out: dict[str, Any]) -> None:
     ]
     width = max(len(r[0]) for r in rows)
     qwidth = max(len(r[1]) for r in rows)
-    for name, queries, note in rows:
-        print(f"  {name:<{width}}  {queries:<{qwidth}}  {note}")
+    for name, count, note in rows:
+        print(f"  {name:<{width}}  {count:<{qwidth}}  {note}")
+    sys.stdout.flush()
