@@ -298,6 +298,8 @@ def _trust_base(claims: Sequence[Claim], results: Results) -> list[str]:
 def generate(claims: Sequence[Claim], results: Results, root: Path) -> str:
     """The blueprint's markdown for `claims` and one run's `results`."""
     derived = derive_statuses(claims, results)
+    failed = frozenset(c.id for c in claims if c.proof is not None
+                       and results.get((c.id, f"{c.id}_proof")) is not Status.PASSED)
     tests = find_tests([c.id for c in claims], root)
     n_checks = sum(len(c.checks) for c in claims)
     out: list[str] = [
@@ -356,8 +358,9 @@ def generate(claims: Sequence[Claim], results: Results, root: Path) -> str:
             link = locate(check.run, root, check.name).markdown()
             out.append(f"| {link} | {check.kind.value} | {_cell(check.domain)} | "
                        f"{status.value if status else 'not run'} |")
-        out += proof_lines(claim, claims)
-    out += ["", *_trust_base(claims, results), "", *trust_base_lines(claims, anchor), ""]
+        out += proof_lines(claim, claims, failed)
+    out += ["", *_trust_base(claims, results), "", *trust_base_lines(claims, anchor, failed),
+            ""]
     return "\n".join(out)
 
 

@@ -28,11 +28,15 @@ def _how(step: Step) -> str:
     return f"{step.method.value}{induction}: {goals}"
 
 
-def proof_lines(claim: Claim, claims: Sequence[Claim]) -> list[str]:
-    """A claim's proof as a table of steps, with its derived status and axioms."""
+def proof_lines(claim: Claim, claims: Sequence[Claim], failed: frozenset[str] = frozenset()
+                ) -> list[str]:
+    """A claim's proof as a table of steps, with its derived status and axioms (`failed`:
+    the claims whose `<ID>_proof` check did not pass in this run)."""
     if claim.proof is None:
         return ["", "- Proof: none yet (status: stated); see the checks above"]
-    state = proof_status(claim.id, {c.id: c.proof for c in claims})
+    state = proof_status(claim.id, {c.id: c.proof for c in claims}, failed)
+    if claim.id in failed:
+        return ["", f"- Proof: **stated**: its check {claim.id}_proof did not pass in this run"]
     lines = ["", f"- Proof: **{state.status.value}**; rests on "
              f"{', '.join(f'`{a}`' for a in state.axioms) or 'no axiom'}",
              "", "| Step | Statement | Uses | Discharged by | Tied to code |",
@@ -44,10 +48,11 @@ def proof_lines(claim: Claim, claims: Sequence[Claim]) -> list[str]:
     return lines
 
 
-def trust_base_lines(claims: Sequence[Claim], anchor: Callable[[Claim], str]) -> list[str]:
+def trust_base_lines(claims: Sequence[Claim], anchor: Callable[[Claim], str],
+                     failed: frozenset[str] = frozenset()) -> list[str]:
     """Per status, the claims and what they rest on; then every axiom used, stated."""
     proofs = {c.id: c.proof for c in claims}
-    states = {c.id: proof_status(c.id, proofs) for c in claims}
+    states = {c.id: proof_status(c.id, proofs, failed) for c in claims}
     out = ["### Proofs", "",
            "A claim is *proved for all parameters* when every step of its proof is discharged "
            "symbolically (sympy, z3, induction), by a listed axiom or by a definition, and "

@@ -212,19 +212,21 @@ class ClaimProofState:
     open_steps: tuple[OpenStep, ...]  # its own, then those of the claims it uses
 
 
-def proof_status(claim_id: str, proofs: Mapping[str, Proof | None]) -> ClaimProofState:
+def proof_status(claim_id: str, proofs: Mapping[str, Proof | None],
+                 failed: frozenset[str] = frozenset()) -> ClaimProofState:
     """Derive a claim's status: *proved* (no open step, every used claim proved),
     *bounded* (a proof, with an open step in it or in a claim below it, or a used claim
-    without a proof), *stated* (no proof)."""
+    without a proof), *stated* (no proof, or a proof whose `<ID>_proof` check did not pass
+    in a run: the IDs in `failed`)."""
     proof = proofs[claim_id]
-    if proof is None:
+    if proof is None or claim_id in failed:
         return ClaimProofState(claim_id, ProofStatus.STATED, (), ())
     axioms = set(proof.axioms())
     opened = [OpenStep(claim_id, s.id, s.domain, s.reason) for s in proof.open_steps()]
     for step in proof.steps:
         if step.method is not Method.CLAIM:
             continue
-        below = proof_status(step.target, proofs)
+        below = proof_status(step.target, proofs, failed)
         axioms |= set(below.axioms)
         if below.status is ProofStatus.STATED:
             opened.append(OpenStep(claim_id, step.id, "",

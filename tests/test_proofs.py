@@ -6,6 +6,7 @@ registry refuses a proof nobody discharges; `genaccess axioms` reports it all.""
 from __future__ import annotations
 
 import json
+import re
 
 import attrs
 import pytest
@@ -13,6 +14,7 @@ import sympy
 import z3
 
 from genaccess.proofs.discharge import discharge, identity, proof_check, validity
+from genaccess.reference import blueprint as bp
 from genaccess.reference.cli import main
 from genaccess.spec.axioms import AXIOM_IDS, AXIOMS, axiom
 from genaccess.spec.claims import REGISTRY
@@ -29,7 +31,15 @@ from genaccess.spec.proof import (
     by_z3,
     proof_status,
 )
-from genaccess.spec.registry import Check, CheckKind, CheckOutcome, Claim, Source, registry_problems
+from genaccess.spec.registry import (
+    Check,
+    CheckKind,
+    CheckOutcome,
+    Claim,
+    Source,
+    Status,
+    registry_problems,
+)
 
 N = sympy.Symbol("n", integer=True, positive=True)
 IDX = sympy.Symbol("i", integer=True)
@@ -188,3 +198,52 @@ def test_g1_proof_catches_an_off_by_one() -> None:
                                           *g1.PROOF.steps[3:]))
     _, failures = discharge(proof)
     assert failures and failures[0].startswith("G1.additive")
+
+
+def _all_passed() -> dict[tuple[str, str], Status]:
+    return {(c.id, k.name): Status.PASSED for c in REGISTRY for k in c.checks}
+
+
+def _blueprint_statuses(text: str) -> dict[str, tuple[str, list[str]]]:
+    """Per claim section of a blueprint: the proof status and axioms it prints."""
+    found: dict[str, tuple[str, list[str]]] = {}
+    claim = None
+    for line in text.splitlines():
+        heading = re.match(r"### (\S+) ", line)
+        if heading:
+            claim = heading.group(1)
+        proof = re.match(r"- Proof: \*\*(\w+)\*\*(?:; rests on (.*))?", line)
+        if proof and claim:
+            axioms = re.findall(r"`(\w+)`", proof.group(2) or "")
+            found[claim] = (proof.group(1), axioms)
+        elif line.startswith("- Proof: none yet") and claim:
+            found[claim] = ("stated", [])
+    return found
+
+
+def test_axioms_json_agrees_with_the_blueprint(capsys: pytest.CaptureFixture[str]) -> None:
+    text = bp.generate(list(REGISTRY), _all_passed(), bp.repository_root())
+    printed = _blueprint_statuses(text)
+    assert main(["axioms", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)["claims"]
+    assert {c["id"]: (c["status"], c["axioms"]) for c in report} == printed
+
+
+def test_a_failed_proof_check_drops_the_status() -> None:
+    # G1's proof check did not pass: G1 is only stated, and KL3, which uses G1, is bounded.
+    results = {**_all_passed(), ("G1", "G1_proof"): Status.FAILED}
+    printed = _blueprint_statuses(bp.generate(list(REGISTRY), results, bp.repository_root()))
+    assert printed["G1"][0] == "stated" and printed["KL3"][0] == "bounded"
+    proofs = {c.id: c.proof for c in REGISTRY}
+    kl3 = proof_status("KL3", proofs, frozenset({"G1"}))
+    assert any("G1, which has no proof" in o.reason for o in kl3.open_steps)
+
+
+def test_blueprint_check_refuses_an_unknown_axiom() -> None:
+    g1 = REGISTRY["G1"]
+    assert g1.proof is not None
+    bad = attrs.evolve(g1, proof=Proof((*g1.proof.steps,
+                                        by_axiom("G1.folk", "folklore", "folklore"))))
+    claims = [bad if c.id == "G1" else c for c in REGISTRY]
+    report = bp.blueprint_problems(claims, bp.repository_root(), results=_all_passed())
+    assert "G1: step G1.folk cites unknown axiom 'folklore'" in report.problems
