@@ -62,7 +62,8 @@ def test_check_exit_status_is_1_when_a_check_fails(monkeypatch: pytest.MonkeyPat
         raise AssertionError("deliberately broken")
 
     g1 = check_command.registry()["G1"]
-    bad = attrs.evolve(g1, checks=(Check("broken", CheckKind.EXHAUSTIVE, "none", broken),))
+    bad = attrs.evolve(g1, checks=(Check("broken", CheckKind.EXHAUSTIVE, "none", broken),),
+                       proof=None)
     monkeypatch.setattr(check_command, "registry", lambda: Registry((bad,)))
     assert main(["check", "G1"]) == 1
     assert "broken: failed: deliberately broken" in capsys.readouterr().out
