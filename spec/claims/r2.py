@@ -16,6 +16,7 @@ from genaccess.proofs.reach_inequality import MAX_T, prove_R2_broken_bound, prov
 from genaccess.proofs.result import ProofStatus, require_proved
 from genaccess.proofs.steps.r2 import PROOF
 from genaccess.spec.checking import for_all, range_text, set_text, text
+from genaccess.spec.distribution import Distribution
 from genaccess.spec.garbling import root_start_law, root_start_types
 from genaccess.spec.generator import Generator
 from genaccess.spec.grids import Grid, describe, perturbed, r2_cases, subsets
@@ -83,34 +84,25 @@ VACUOUS_ROOTS = (("1/10", "9/10"), ("9/10", "1/10"))
 """Two rows far apart, used at the root and at `(0,)`: with `D = {(0,)}` the pair breaks
 R2's hypothesis (it differs outside `D`, and `D` is inside the difference set) and its
 conclusion."""
-UNNORMALISED_ROW = (Fraction(1), Fraction(1))
-"""A row summing to 2: not a distribution, so R2 need not hold for a pair using it."""
+UNNORMALISED_ROW = (Fraction(1), Fraction(2))
+"""A row summing to 3, not proportional to the uniform row (a `Distribution` compares its
+weights in lowest terms): not a distribution, so R2 need not hold for a pair using it."""
 
 
-@attrs.frozen
-class _Row:
-    probs: tuple[Fraction, ...]
-
-
-@attrs.frozen
-class _Unnormalised:
-    """Not a generator: rows `(1/2, 1/2)` except `UNNORMALISED_ROW` at `bad` (K=2, H=2).
-    It bypasses `Distribution`, so the predicates can be shown to compute, not to accept."""
-
-    bad: frozenset[Prefix]
-    vocab_size: int = 2
-    horizon: int = 2
-
-    def next_token(self, u: Prefix) -> _Row:
-        half = Fraction(1, 2)
-        return _Row(UNNORMALISED_ROW if u in self.bad else (half, half))
+def _unnormalised(bad: frozenset[Prefix]) -> Generator:
+    """Not a generator: K=2, H=2, uniform rows except `UNNORMALISED_ROW` at `bad`, that row
+    built with `Distribution`'s validators off (as G1's broken-row check does), so the
+    predicates can be shown to compute, not merely to accept."""
+    with attrs.validators.disabled():
+        odd = Distribution(UNNORMALISED_ROW)
+    return Generator.from_table(2, 2, dict.fromkeys(bad, odd), default=Distribution.uniform(2))
 
 
 def check_R2_predicates_decide() -> CheckOutcome:
     """The predicates decide, they do not merely accept: (a) a pair that differs outside `D`
     is vacuous for both (`True`), though its reach and TV break R2's conclusion there;
     (b) `difference_set` compares rows by value (two generators built apart from one table
-    differ nowhere); (c) on non-generators differing only inside `D` (a row summing to 2)
+    differ nowhere); (c) on non-generators differing only inside `D` (a row summing to 3)
     the reach over `D` differs and `is_R2_reach_invariant` says so, with `D` equal to the
     difference set or larger, in both orders."""
     first, second = (Generator.from_table(2, 2, {(): root, (0,): root}, default=("1/2", "1/2"))
@@ -126,12 +118,12 @@ def check_R2_predicates_decide() -> CheckOutcome:
                                  default=("1/2", "1/2"))
     assert difference_set(first, again) == frozenset(), "rows compared by identity"
     count = 3
-    plain = _Unnormalised(frozenset())
+    plain = _unnormalised(frozenset())
     for bad, wider in (({(0,)}, {(0,)}), ({(0,)}, {(0,), (1,)})):
-        odd = _Unnormalised(frozenset(bad))
-        assert difference_set(plain, odd) == bad  # type: ignore[arg-type]
+        odd = _unnormalised(frozenset(bad))
+        assert difference_set(plain, odd) == bad
         for a, b in ((plain, odd), (odd, plain)):
-            assert not is_R2_reach_invariant(a, b, wider), (bad, wider)  # type: ignore[arg-type]
+            assert not is_R2_reach_invariant(a, b, wider), (bad, wider)
             count += 1
     return CheckOutcome(count)
 
