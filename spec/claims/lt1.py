@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fractions import Fraction as F
 
+import attrs
 from hypothesis import given
 
 from genaccess.proofs.discharge import proof_check
@@ -79,27 +80,40 @@ def _lambda_grid(vocab_size: int) -> list[F]:
                    if F(1, vocab_size) < F(n, d) <= F(1, 2)})
 
 
+def _unit_grid() -> list[F]:
+    # every lambda in (0, 1] with a listed denominator, the family's range and beyond it:
+    # the row predicate is a statement about any lambda, and the validator must refuse
+    # exactly the ones outside (1/K, 1/2]
+    return sorted({F(n, d) for d in ROW_DENOMINATORS for n in range(1, d + 1)})
+
+
 def check_LT1_rows_and_admissibility() -> CheckOutcome:
-    """Every leader count l in 0..K and every lambda in (1/K, 1/2] with denominator < 25,
-    K in 3..8: the LT1 row holds exactly when l lambda <= 1, and `LeaderTrie` accepts a
-    root with l leaders exactly then (docs/theory.md's LT1 example K=3,
+    """Every leader count l in 0..K and every lambda in (0, 1] with denominator < 25, K in
+    3..8: the LT1 row holds exactly when l = 0 or (l lambda <= 1 and lambda >= 1/K), and
+    `LeaderTrie` accepts a root with l leaders exactly when lambda in (1/K, 1/2] and
+    l lambda <= 1, refusing any other lambda by name (docs/theory.md's LT1 example K=3,
     lambda=2/5, Y={0,1,2} is refused: its row would sum to 6/5)."""
     count = 0
     for K in ROW_VOCABS:
-        for lam in _lambda_grid(K):
+        for lam in _unit_grid():
+            in_family = F(1, K) < lam <= F(1, 2)
             for leaders in range(K + 1):
-                # the row's defining condition, independent of `max_leaders`' floor
-                admissible = leaders >= 1 and leaders * lam <= 1
+                # the row's defining conditions, derived by hand: a non-leader's
+                # probability (1 - l lambda)/(K - l) is >= 0 iff l lambda <= 1 and <= 1/K
+                # iff lambda >= 1/K; with l = K there is no non-leader and K lambda = 1
+                holds = leaders == 0 or (leaders * lam <= 1 and lam >= F(1, K))
+                assert is_LT1_margin_row(K, lam, leaders) == holds, (K, lam, leaders)
                 if leaders >= 1:
-                    assert is_LT1_margin_row(K, lam, leaders) == admissible, (K, lam, leaders)
                     try:
                         LeaderTrie(K, 1, lam, [(a,) for a in range(leaders)])
-                        accepted = True
-                    except InvalidDefinition:
-                        accepted = False
-                    assert accepted == admissible, (K, lam, leaders, accepted)
-                else:
-                    assert is_LT1_margin_row(K, lam, 0), (K, lam)
+                        refused = None
+                    except InvalidDefinition as err:
+                        refused = err.field
+                    if not in_family:
+                        assert refused == "lambda", (K, lam, leaders, refused)
+                    else:
+                        expected = None if leaders * lam <= 1 else "responses"
+                        assert refused == expected, (K, lam, leaders, refused)
                 count += 1
     try:
         LeaderTrie(3, 1, F(2, 5), [(0,), (1,), (2,)])
@@ -110,6 +124,57 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
     else:
         raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
     return CheckOutcome(count, "rows (K, lambda, l)")
+
+
+REFUSED_TRIES: tuple[tuple[str, tuple[object, ...]], ...] = (
+    ("vocab_size", (2, 1, F(1, 2), [(0,)])),
+    ("horizon", (3, 0, F(1, 2), [()])),
+    ("responses", (3, 1, F(1, 2), [])),
+    ("responses[0]", (3, 2, F(1, 2), [(0,)])),
+    ("responses[0][0]", (3, 1, F(1, 2), [(3,)])),
+    ("responses[1]", (3, 1, F(1, 2), [(0,), 5])),
+)
+"""(field, LeaderTrie arguments): each is outside LT(K, H, lambda) and must be refused naming
+the field: K < 3, H < 1, an empty Y, a response of the wrong length, a token out of range, an
+item that is not a response."""
+
+
+def check_LT1_definition_refusals() -> CheckOutcome:
+    """`LeaderTrie` refuses every listed non-member of LT(K, H, lambda) with
+    `InvalidDefinition` naming the field (the lambda range is checked on the row grid)."""
+    for field, args in REFUSED_TRIES:
+        try:
+            LeaderTrie(*args)  # type: ignore[arg-type]
+        except InvalidDefinition as err:
+            assert err.field == field, (args, err.field, field)
+        else:
+            raise AssertionError(f"LeaderTrie{args} was accepted")
+    return CheckOutcome(len(REFUSED_TRIES), "refused definitions")
+
+
+MARGIN_POWER_SHAPES = ((3, 2), (4, 1), (4, 2))
+
+
+def _unvalidated(trie: LeaderTrie, lam: F) -> LeaderTrie:
+    # the same responses under a lambda the validator would refuse
+    with attrs.validators.disabled():
+        return LeaderTrie(trie.vocab_size, trie.horizon, lam, list(trie.responses))
+
+
+def check_LT1_margin_rejects_lambda_at_or_below_uniform() -> CheckOutcome:
+    """Power of `is_LT1_margin`: the one-leader tries of each listed (K, H), rebuilt with the
+    validator off at lambda = 1/K (every row uniform: the margin holds with gamma = 0), at
+    lambda = 1/(K+1) (a non-leader exceeds 1/K: it must fail) and at lambda = 3/5 > 1/2 (one
+    leader per node keeps the margin)."""
+    count = 0
+    for K, H in MARGIN_POWER_SHAPES:
+        for trie in all_leader_tries(K, H, F(1, 2)):
+            if any(len(s) > 1 for s in trie._sets.values()):
+                continue
+            for lam, holds in ((F(1, K), True), (F(1, K + 1), False), (F(3, 5), True)):
+                assert is_LT1_margin(_unvalidated(trie, lam)) == holds, (trie, lam)
+                count += 1
+    return CheckOutcome(count, "(trie, lambda) pairs")
 
 
 HP_SHAPES = ((3, 1), (3, 2), (3, 3), (4, 1), (4, 2), (4, 3))
@@ -186,9 +251,12 @@ CLAIM = Claim(
               "every admissible trie for (K,H,lambda) in " + cases_text(EXHAUSTIVE_SHAPES),
               check_LT1_exhaustive_tries, slow=True),
         Check("LT1_rows_and_admissibility", CheckKind.EXHAUSTIVE,
-              f"K in {range_text(ROW_VOCABS)}, lambda in (1/K, 1/2] with denominator "
+              f"K in {range_text(ROW_VOCABS)}, lambda in (0, 1] with denominator "
               f"{range_text(ROW_DENOMINATORS)}, leader count 0..K",
               check_LT1_rows_and_admissibility),
+        Check("LT1_definition_refusals", CheckKind.EXHAUSTIVE,
+              f"{len(REFUSED_TRIES)} non-members (K < 3, H < 1, empty Y, wrong length, token "
+              "out of range, not a response)", check_LT1_definition_refusals),
         Check("LT1_hidden_path_is_one_response_case", CheckKind.EXHAUSTIVE,
               f"(K,H) in {cases_text(HP_SHAPES)}, every z, every lambda in (1/K, 1/2] with "
               f"denominator <= {HP_MAX_DENOMINATOR}, every prefix",
@@ -200,6 +268,10 @@ CLAIM = Claim(
         Check("LT1_catches_dropped_admissibility", CheckKind.POWER,
               "z3 without l lambda <= 1; the row predicate on every inadmissible count",
               check_LT1_catches_dropped_admissibility),
+        Check("LT1_margin_rejects_lambda_at_or_below_uniform", CheckKind.POWER,
+              f"one-leader tries of (K,H) in {cases_text(MARGIN_POWER_SHAPES)} at lambda = "
+              "1/K, 1/(K+1), 3/5 (validator off)",
+              check_LT1_margin_rejects_lambda_at_or_below_uniform),
     ),
     reference=("genaccess.spec.leader_trie.LeaderTrie",
                "genaccess.spec.leader_trie.leader_trie_generator",

@@ -17,9 +17,11 @@ import ast
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,9 +79,13 @@ def drop_signature_annotations(path: Path) -> None:
 
 
 def run_module(module: str, claims: tuple[str, ...], tool: Path, timeout: float,
-               rev: str | None = None) -> dict[str, object]:
+               rev: str | None = None, shards: int = 1) -> dict[str, object]:
+    """Score one module. With `shards > 1` the session's mutants are split by job ID into
+    that many disjoint sessions, each run by its own cosmic-ray process in its own scratch
+    copy (the machine's cores in parallel); the dumps are merged."""
     with tempfile.TemporaryDirectory(prefix="genaccess-cr-") as tmp:
-        scratch = Path(tmp)
+        scratch = Path(tmp) / "s0"
+        scratch.mkdir()
         copy_packages(scratch, rev)
         drop_signature_annotations(scratch / "genaccess" / module)
         target = f"genaccess/{module}"
@@ -92,17 +98,27 @@ def run_module(module: str, claims: tuple[str, ...], tool: Path, timeout: float,
             f'test-command = "{command}"\n'
             "[cosmic-ray.distributor]\n"
             'name = "local"\n')
-        env = {**os.environ, "PYTHONPATH": str(scratch), "HYPOTHESIS_PROFILE": "ci",
-               "PYTHONDONTWRITEBYTECODE": "1"}
-        for step in (["init", "cr.toml", "s.sqlite"], ["exec", "cr.toml", "s.sqlite"]):
-            done = subprocess.run([str(tool / "cosmic-ray"), *step], cwd=scratch, env=env,
-                                  capture_output=True, text=True)
-            if done.returncode != 0:  # cosmic-ray exits 1 when a worker hiccups; what it
+        _cosmic_ray(tool, scratch, module, ["init", "cr.toml", "s.sqlite"])
+        copies = [scratch]
+        for index in range(1, shards):
+            copy = Path(tmp) / f"s{index}"
+            shutil.copytree(scratch, copy)
+            copies.append(copy)
+        if shards > 1:
+            for index, copy in enumerate(copies):
+                _keep_shard(copy / "s.sqlite", index, shards)
+        running = [subprocess.Popen([str(tool / "cosmic-ray"), "exec", "cr.toml", "s.sqlite"],
+                                    cwd=copy, env=_env(copy), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE, text=True) for copy in copies]
+        for process in running:
+            _, err = process.communicate()
+            if process.returncode != 0:  # cosmic-ray exits 1 when a worker hiccups; what it
                 # recorded is still read below, the rest is counted as "incompetent"
-                print(f"{module}: cosmic-ray {step[0]} exited {done.returncode}: "
-                      f"{done.stderr.strip().splitlines()[-1:] or ''}", file=sys.stderr)
-        dump = subprocess.run([str(tool / "cosmic-ray"), "dump", "s.sqlite"], cwd=scratch,
-                              env=env, check=True, capture_output=True, text=True).stdout
+                print(f"{module}: cosmic-ray exec exited {process.returncode}: "
+                      f"{err.strip().splitlines()[-1:] or ''}", file=sys.stderr)
+        dump = "".join(subprocess.run([str(tool / "cosmic-ray"), "dump", "s.sqlite"], cwd=copy,
+                                      env=_env(copy), check=True, capture_output=True,
+                                      text=True).stdout for copy in copies)
     killed, survivors, other = 0, [], 0
     for line in dump.splitlines():
         item, result = json.loads(line)
@@ -119,6 +135,29 @@ def run_module(module: str, claims: tuple[str, ...], tool: Path, timeout: float,
     return {"module": module, "claims": list(claims), "mutants": total, "killed": killed,
             "score": round(killed / total, 3) if total else None, "incompetent": other,
             "survivors": survivors}
+
+
+def _env(scratch: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(scratch), "HYPOTHESIS_PROFILE": "ci",
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def _cosmic_ray(tool: Path, scratch: Path, module: str, step: list[str]) -> None:
+    done = subprocess.run([str(tool / "cosmic-ray"), *step], cwd=scratch, env=_env(scratch),
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{module}: cosmic-ray {step[0]} exited {done.returncode}: "
+              f"{done.stderr.strip().splitlines()[-1:] or ''}", file=sys.stderr)
+
+
+def _keep_shard(database: Path, index: int, shards: int) -> None:
+    """Drop from a session every mutant outside shard `index` (by a stable hash of its job
+    ID), so the shards are disjoint and together hold the whole session."""
+    with sqlite3.connect(database) as db:
+        jobs = [row[0] for row in db.execute("SELECT job_id FROM work_items")]
+        drop = [(job,) for job in jobs if zlib.crc32(job.encode()) % shards != index]
+        db.executemany("DELETE FROM mutation_specs WHERE job_id = ?", drop)
+        db.executemany("DELETE FROM work_items WHERE job_id = ?", drop)
 
 
 def recheck(results_path: Path, rev: str | None) -> list[dict[str, object]]:
@@ -169,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--out", default=None, help="write the JSON results here")
     parser.add_argument("--rev", default=None, help="score this commit instead of the tree")
+    parser.add_argument("--shards", type=int, default=1,
+                        help="split each module's mutants over this many parallel runs")
     parser.add_argument("--recheck", default=None, metavar="RESULTS",
                         help="re-run the survivors listed in an earlier --out file")
     args = parser.parse_args(argv)
@@ -189,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         if module not in MODULES:
             print(f"general: error: unknown module {name!r} (see --list)", file=sys.stderr)
             return 2
-        result = run_module(module, MODULES[module], Path(args.tool), args.timeout, args.rev)
+        result = run_module(module, MODULES[module], Path(args.tool), args.timeout, args.rev,
+                            max(1, args.shards))
         print(f"{module:<24} {result['killed']}/{result['mutants']} killed "
               f"(score {result['score']}), {len(result['survivors'])} survivors", flush=True)
         results.append(result)
