@@ -302,7 +302,6 @@ def is_LT1_margin_row(vocab_size: int, lam: Fraction, leaders: int) -> bool:
             and lam >= theta + gamma and other <= theta - gamma)
 
 
-@functools.lru_cache(maxsize=64)
 def _margin_bounds(vocab_size: int, lam: Fraction) -> tuple[Fraction, Fraction]:
     theta, gamma = compute_theta(vocab_size, lam), compute_gamma(vocab_size, lam)
     return theta + gamma, theta - gamma
@@ -315,26 +314,26 @@ def is_LT1_margin(trie: LeaderTrie) -> bool:
     leader_floor, other_ceiling = _margin_bounds(K, trie.lam)
     sets = trie._sets
     generator = leader_trie_generator(trie)
-    decided = _DECIDED.setdefault((leader_floor, other_ceiling), {})
-    if len(decided) > _DECIDED_MAX:
-        decided.clear()
+    # The generator hands out one shared row per leader set, so each distinct (row, leader
+    # set) pair is compared once per trie; `rows` keeps every compared row alive, so an id
+    # in `decided` cannot be reused by another row within the call.
+    decided: dict[tuple[int, frozenset[int]], bool] = {}
+    rows: list[Distribution] = []
     none: frozenset[int] = frozenset()
     for u in all_prefixes(K, trie.horizon):
         row = generator.next_token(u)
         leaders = sets.get(u, none)
-        entry = decided.get((id(row), leaders))
-        if entry is None or entry[0] is not row:
-            verdict = all((p >= leader_floor) if a in leaders else (p <= other_ceiling)
-                          for a, p in enumerate(row))
-            decided[(id(row), leaders)] = entry = (row, verdict)
-        if not entry[1]:
+        verdict = decided.get((id(row), leaders))
+        if verdict is None:
+            # p_a = w_a / d against n / m, as integers: w_a m >= n d (no Fractions made)
+            d = row.denominator
+            floor = (leader_floor.denominator, leader_floor.numerator * d)
+            ceiling = (other_ceiling.denominator, other_ceiling.numerator * d)
+            verdict = all((w * floor[0] >= floor[1]) if a in leaders
+                          else (w * ceiling[0] <= ceiling[1])
+                          for a, w in enumerate(row.weights))
+            decided[(id(row), leaders)] = verdict
+            rows.append(row)
+        if not verdict:
             return False
     return True
-
-
-_DECIDED: dict[tuple[Fraction, Fraction],
-               dict[tuple[int, frozenset[int]], tuple[Distribution, bool]]] = {}
-"""LT1 verdicts per bounds, then per (row object, leader set): the generator hands out one
-shared row per leader set, so an exhaustive run compares each distinct row once. Each entry
-holds its row, so the id in its key cannot be reused while the entry exists."""
-_DECIDED_MAX = 1 << 12
