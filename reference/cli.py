@@ -20,11 +20,11 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from genaccess.reference.commands import axioms, blueprint, bounds, check, gap, simulate
+from genaccess.reference.commands import axioms, blueprint, bounds, check, gap, probe, simulate
 from genaccess.reference.commands.arguments import UsageError
 from genaccess.spec.errors import InvalidDefinition
 
-COMMANDS: tuple[ModuleType, ...] = (check, axioms, bounds, simulate, blueprint, gap)
+COMMANDS: tuple[ModuleType, ...] = (check, axioms, bounds, simulate, blueprint, gap, probe)
 
 __all__ = ["COMMANDS", "UsageError", "build_parser", "main"]
 

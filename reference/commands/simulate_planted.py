@@ -46,6 +46,11 @@ from genaccess.reference.commands.arguments import (
     parse_probability,
     usage_error,
 )
+from genaccess.reference.commands.model_options import MAX_THREADS, MAX_TINY_VOCAB
+from genaccess.reference.commands.model_options import load_model as _load
+from genaccess.reference.commands.model_options import parse_token_ids as _prompt_ids
+from genaccess.reference.commands.model_options import quiet_transformers as _quiet_transformers
+from genaccess.reference.commands.model_options import tokenize_text as _tokenize
 from genaccess.reference.commands.output import emit
 
 if TYPE_CHECKING:
@@ -61,8 +66,6 @@ FIELDS = {"alpha": "--alpha", "delta": "--delta", "temperature": "--temperature"
 
 
 MAX_ROLLOUTS = 100_000
-MAX_THREADS = 256
-MAX_TINY_VOCAB = 262_144
 
 
 def register_family(families: Any) -> None:
@@ -98,77 +101,6 @@ def register_family(families: Any) -> None:
                         help="seed of the path and the oracles (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
-
-
-def _quiet_transformers() -> None:
-    """Keep transformers' progress bars and warnings out of the command's own output."""
-    import warnings
-
-    warnings.filterwarnings("ignore", module="transformers")
-    try:
-        from transformers.utils import logging
-    except ImportError:  # the hf extra is missing: `_load` says so
-        return
-    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-    logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-
-
-def _load(model: str, vocab: int, seed: int) -> Any:
-    try:
-        from genaccess.reference.hf import tiny_gpt2
-    except ImportError as err:
-        raise usage_error("--model", f"needs the hf extra ({err})") from None
-    if model == "tiny":
-        return tiny_gpt2(vocab, seed=seed, n_positions=512)
-    path = Path(model)
-    if not path.is_dir():
-        raise usage_error("--model", "must be 'tiny' or an existing checkpoint directory", model)
-    from transformers import AutoModelForCausalLM
-
-    try:
-        return AutoModelForCausalLM.from_pretrained(path, local_files_only=True)
-    except (OSError, ValueError) as err:
-        # transformers says "Unrecognized model ..." (no config.json), or "... does not
-        # appear to have a file named ..." (no weights): one line, not a traceback.
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise usage_error("--model", f"not a usable transformers checkpoint ({first})",
-                          model) from None
-
-
-def _prompt_ids(text: str) -> list[int]:
-    """`--prompt 1,2,3` as token IDs (their range is checked against the model later)."""
-    try:
-        return [int(part.strip()) for part in text.split(",")]
-    except ValueError:
-        raise usage_error("--prompt", "must be comma-separated token IDs", text) from None
-
-
-TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json", "tokenizer.model", "vocab.json",
-                   "vocab.txt", "spiece.model")
-"""Files one of which a checkpoint folder with a tokenizer holds. Checked first because
-`AutoTokenizer` builds an empty tokenizer from `config.json` alone for some models."""
-
-
-def _tokenize(model: str, text: str) -> list[int]:
-    """`--prompt-text` as token IDs, by the tokenizer saved in the `--model` folder (its own
-    conventions: a tokenizer that prepends BOS, as Llama's does, prepends it here too)."""
-    path = Path(model)
-    if model == "tiny" or not any((path / name).is_file() for name in TOKENIZER_FILES):
-        where = "--model tiny has none" if model == "tiny" else "the --model folder has none"
-        raise usage_error("--prompt-text", f"needs a tokenizer ({where}; give token IDs "
-                          "with --prompt)", text)
-    from transformers import AutoTokenizer
-
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        ids = list(tokenizer(text)["input_ids"])
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise usage_error("--prompt-text", f"the --model folder's tokenizer failed ({first})",
-                          text) from None
-    if not ids:
-        raise usage_error("--prompt-text", "gives no tokens", text)
-    return ids
 
 
 def learner_names() -> tuple[str, ...]:
