@@ -131,12 +131,13 @@ REFUSED_TRIES: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("horizon", (3, 0, F(1, 2), [()])),
     ("responses", (3, 1, F(1, 2), [])),
     ("responses[0]", (3, 2, F(1, 2), [(0,)])),
+    ("responses[0]", (3, 1, F(1, 2), [(0, 0)])),
     ("responses[0][0]", (3, 1, F(1, 2), [(3,)])),
     ("responses[1]", (3, 1, F(1, 2), [(0,), 5])),
 )
 """(field, LeaderTrie arguments): each is outside LT(K, H, lambda) and must be refused naming
-the field: K < 3, H < 1, an empty Y, a response of the wrong length, a token out of range, an
-item that is not a response."""
+the field: K < 3, H < 1, an empty Y, a response too short or too long, a token out of range,
+an item that is not a response."""
 
 
 def check_LT1_definition_refusals() -> CheckOutcome:
@@ -153,6 +154,9 @@ def check_LT1_definition_refusals() -> CheckOutcome:
 
 
 MARGIN_POWER_SHAPES = ((3, 2), (4, 1), (4, 2))
+WIDE_VOCAB = 600
+"""A vocabulary whose rows' integer weights lie far above CPython's shared small integers,
+so an identity test (`is`) standing in for a comparison of weights cannot pass by accident."""
 
 
 def _unvalidated(trie: LeaderTrie, lam: F) -> LeaderTrie:
@@ -165,7 +169,8 @@ def check_LT1_margin_rejects_lambda_at_or_below_uniform() -> CheckOutcome:
     """Power of `is_LT1_margin`: the one-leader tries of each listed (K, H), rebuilt with the
     validator off at lambda = 1/K (every row uniform: the margin holds with gamma = 0), at
     lambda = 1/(K+1) (a non-leader exceeds 1/K: it must fail) and at lambda = 3/5 > 1/2 (one
-    leader per node keeps the margin)."""
+    leader per node keeps the margin); and one trie over K = 600 tokens, which holds at
+    lambda = 1/2 and fails at 1/601."""
     count = 0
     for K, H in MARGIN_POWER_SHAPES:
         for trie in all_leader_tries(K, H, F(1, 2)):
@@ -174,7 +179,9 @@ def check_LT1_margin_rejects_lambda_at_or_below_uniform() -> CheckOutcome:
             for lam, holds in ((F(1, K), True), (F(1, K + 1), False), (F(3, 5), True)):
                 assert is_LT1_margin(_unvalidated(trie, lam)) == holds, (trie, lam)
                 count += 1
-    return CheckOutcome(count, "(trie, lambda) pairs")
+    wide = LeaderTrie(WIDE_VOCAB, 1, F(1, 2), [(0,)])
+    assert is_LT1_margin(wide) and not is_LT1_margin(_unvalidated(wide, F(1, WIDE_VOCAB + 1)))
+    return CheckOutcome(count + 2, "(trie, lambda) pairs")
 
 
 HP_SHAPES = ((3, 1), (3, 2), (3, 3), (4, 1), (4, 2), (4, 3))
@@ -270,7 +277,8 @@ CLAIM = Claim(
               check_LT1_catches_dropped_admissibility),
         Check("LT1_margin_rejects_lambda_at_or_below_uniform", CheckKind.POWER,
               f"one-leader tries of (K,H) in {cases_text(MARGIN_POWER_SHAPES)} at lambda = "
-              "1/K, 1/(K+1), 3/5 (validator off)",
+              f"1/K, 1/(K+1), 3/5 (validator off); K = {WIDE_VOCAB}, H = 1 at 1/2 and "
+              f"1/{WIDE_VOCAB + 1}",
               check_LT1_margin_rejects_lambda_at_or_below_uniform),
     ),
     reference=("genaccess.spec.leader_trie.LeaderTrie",
