@@ -307,13 +307,14 @@ def _margin_bounds(vocab_size: int, lam: Fraction) -> tuple[Fraction, Fraction]:
     return theta + gamma, theta - gamma
 
 
-def is_LT1_margin(trie: LeaderTrie) -> bool:
-    """LT1: under `pi_T`, at every prefix, leaders have probability `>= theta + gamma` and
-    every other token `<= theta - gamma`."""
+def is_LT1_margin(trie: LeaderTrie, generator: Generator | None = None) -> bool:
+    """LT1: under `pi_T` (or the given generator), at every prefix, the trie's leaders have
+    probability `>= theta + gamma` and every other token `<= theta - gamma`."""
     K = trie.vocab_size
     leader_floor, other_ceiling = _margin_bounds(K, trie.lam)
     sets = trie._sets
-    generator = leader_trie_generator(trie)
+    if generator is None:
+        generator = leader_trie_generator(trie)
     # The generator hands out one shared row per leader set, so each distinct (row, leader
     # set) pair is compared once per trie; `rows` keeps every compared row alive, so an id
     # in `decided` cannot be reused by another row within the call.

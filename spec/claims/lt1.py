@@ -18,7 +18,9 @@ from genaccess.proofs.leader_trie_margin import (
 from genaccess.proofs.result import ProofStatus, require_proved
 from genaccess.proofs.steps.lt1 import PROOF
 from genaccess.spec.checking import cases_text, for_all, range_text, set_text
+from genaccess.spec.distribution import Distribution
 from genaccess.spec.errors import InvalidDefinition
+from genaccess.spec.generator import Generator
 from genaccess.spec.hidden_path import HiddenPathFamily
 from genaccess.spec.leader_trie import (
     LeaderTrie,
@@ -123,6 +125,12 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
         assert "floor(1/lambda) = 2" in err.rule, err
     else:
         raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
+    try:  # the refusal names the first node over the cap, not the first node
+        LeaderTrie(3, 2, F(1, 2), [(0, 0), (0, 1), (0, 2)])
+    except InvalidDefinition as err:
+        assert "internal node (0,) has 3 leaders" in err.rule, err
+    else:
+        raise AssertionError("a node with 3 leaders at lambda = 1/2 was accepted")
     return CheckOutcome(count, "rows (K, lambda, l)")
 
 
@@ -154,6 +162,13 @@ def check_LT1_definition_refusals() -> CheckOutcome:
 
 
 MARGIN_POWER_SHAPES = ((3, 2), (4, 1), (4, 2))
+MARGIN_POWER_ROWS: tuple[tuple[tuple[F, ...], bool], ...] = (
+    ((F(1, 2), F(1, 4), F(1, 4)), True),
+    ((F(2, 5), F(3, 10), F(3, 10)), False),
+    ((F(1, 2), F(2, 5), F(1, 10)), False),
+    ((F(1, 2), F(1, 2), F(0)), False),
+)
+"""Root rows for the trie Y = {(0,)} at K = 3, lambda = 1/2, with LT1's verdict on each."""
 WIDE_VOCAB = 600
 """A vocabulary whose rows' integer weights lie far above CPython's shared small integers,
 so an identity test (`is`) standing in for a comparison of weights cannot pass by accident."""
@@ -169,8 +184,9 @@ def check_LT1_margin_rejects_lambda_at_or_below_uniform() -> CheckOutcome:
     """Power of `is_LT1_margin`: the one-leader tries of each listed (K, H), rebuilt with the
     validator off at lambda = 1/K (every row uniform: the margin holds with gamma = 0), at
     lambda = 1/(K+1) (a non-leader exceeds 1/K: it must fail) and at lambda = 3/5 > 1/2 (one
-    leader per node keeps the margin); and one trie over K = 600 tokens, which holds at
-    lambda = 1/2 and fails at 1/601."""
+    leader per node keeps the margin); one trie over K = 600 tokens, which holds at
+    lambda = 1/2 and fails at 1/601; and other generators against one trie (a leader below
+    theta + gamma, a non-leader above theta - gamma)."""
     count = 0
     for K, H in MARGIN_POWER_SHAPES:
         for trie in all_leader_tries(K, H, F(1, 2)):
@@ -181,7 +197,14 @@ def check_LT1_margin_rejects_lambda_at_or_below_uniform() -> CheckOutcome:
                 count += 1
     wide = LeaderTrie(WIDE_VOCAB, 1, F(1, 2), [(0,)])
     assert is_LT1_margin(wide) and not is_LT1_margin(_unvalidated(wide, F(1, WIDE_VOCAB + 1)))
-    return CheckOutcome(count + 2, "(trie, lambda) pairs")
+    # Other generators against the trie Y = {0} at lambda = 1/2, K = 3 (theta + gamma = 1/2,
+    # theta - gamma = 1/3): the leader at 2/5 is below the floor, a non-leader at 2/5 or 1/2
+    # is above the ceiling; the trie's own row passes.
+    trie = LeaderTrie(3, 1, F(1, 2), [(0,)])
+    for row, holds in MARGIN_POWER_ROWS:
+        other = Generator.from_table(3, 1, {(): Distribution(row)})
+        assert is_LT1_margin(trie, other) == holds, row
+    return CheckOutcome(count + 2 + len(MARGIN_POWER_ROWS), "(trie, lambda) pairs, rows")
 
 
 HP_SHAPES = ((3, 1), (3, 2), (3, 3), (4, 1), (4, 2), (4, 3))
@@ -278,7 +301,8 @@ CLAIM = Claim(
         Check("LT1_margin_rejects_lambda_at_or_below_uniform", CheckKind.POWER,
               f"one-leader tries of (K,H) in {cases_text(MARGIN_POWER_SHAPES)} at lambda = "
               f"1/K, 1/(K+1), 3/5 (validator off); K = {WIDE_VOCAB}, H = 1 at 1/2 and "
-              f"1/{WIDE_VOCAB + 1}",
+              f"1/{WIDE_VOCAB + 1}; {len(MARGIN_POWER_ROWS)} root rows against "
+              "Y = {0}, K = 3, lambda = 1/2",
               check_LT1_margin_rejects_lambda_at_or_below_uniform),
     ),
     reference=("genaccess.spec.leader_trie.LeaderTrie",
