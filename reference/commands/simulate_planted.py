@@ -46,11 +46,14 @@ from genaccess.reference.commands.arguments import (
     parse_probability,
     usage_error,
 )
-from genaccess.reference.commands.model_options import MAX_THREADS, MAX_TINY_VOCAB
-from genaccess.reference.commands.model_options import load_model as _load
-from genaccess.reference.commands.model_options import parse_token_ids as _prompt_ids
-from genaccess.reference.commands.model_options import quiet_transformers as _quiet_transformers
-from genaccess.reference.commands.model_options import tokenize_text as _tokenize
+from genaccess.reference.commands.model_options import (
+    MAX_THREADS,
+    MAX_TINY_VOCAB,
+    load_model,
+    parse_token_ids,
+    quiet_transformers,
+    tokenize_text,
+)
 from genaccess.reference.commands.output import emit
 
 if TYPE_CHECKING:
@@ -158,16 +161,16 @@ def run(args: argparse.Namespace) -> int:
     names = _learners(args.learners)
     if args.prompt is not None and args.prompt_text is not None:
         raise usage_error("--prompt-text", "give --prompt or --prompt-text, not both")
-    prompt = None if args.prompt is None else _prompt_ids(args.prompt)
+    prompt = None if args.prompt is None else parse_token_ids(args.prompt)
     with flags(FIELDS):
         cps_family(2, 1, alpha)  # validates alpha before the model is loaded
-    _quiet_transformers()
+    quiet_transformers()
     fields = FIELDS
     if args.prompt_text is not None:
         fields = {**FIELDS, "prompt": "--prompt-text"}
-        if args.model == "tiny" or Path(args.model).is_dir():  # else _load names --model
-            prompt = _tokenize(args.model, args.prompt_text)
-    model = _load(args.model, vocab, model_seed)
+        if args.model == "tiny" or Path(args.model).is_dir():  # else load_model names --model
+            prompt = tokenize_text(args.model, args.prompt_text)
+    model = load_model(args.model, vocab, model_seed)
 
     from genaccess.reference.hf import transformer_generator, transformer_rule
     from genaccess.reference.hf.threads import DEFAULT_THREADS, use_threads
