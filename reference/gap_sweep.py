@@ -88,8 +88,8 @@ def estimated_cpu_seconds(config: GapConfig) -> float:
         if config.root_start_max_horizon >= H:
             total += (config.runs * config.root_start_max_queries * H * (12 + K / 10)
                       * 1.2 * STEP_SECONDS)
-        if config.pg_max_horizon >= H:  # its SubOpt builds the spec's pi_z: K^2 Fractions
-            total += config.pg_queries * (5e-5 * H + 4e-6 * K) + 8e-6 * K**2
+        if config.pg_max_horizon >= H:  # training, then SubOpt over the tilted pairs
+            total += config.pg_queries * (8e-5 * H + 1e-6 * K)
     return total
 
 

@@ -46,8 +46,9 @@ continuation weights and `SubOpt(pref)` come exact from `genaccess.spec.kl_objec
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 import attrs
@@ -247,10 +248,6 @@ def policy_gradient(oracle: Oracle, reward: OutcomeReward, config: PolicyGradien
 # Evaluation (uses the generator and the hidden path: never available to the learner)
 
 
-def _pref_row(generator: Generator, prefix: Prefix) -> tuple[float, ...]:
-    return tuple(float(p) for p in generator.next_token(prefix))
-
-
 def compute_policy_law(policy: TabularTilt, generator: Generator) -> dict[Response, Fraction]:
     """The policy's law on `V^H`, exactly: each row is `pref`'s exact row times the float
     tilts `exp(theta)` (themselves exact binary rationals), normalised in `Fraction`s, so the
@@ -277,7 +274,7 @@ def compute_policy_law(policy: TabularTilt, generator: Generator) -> dict[Respon
 
 def compute_suboptimality(policy: TabularTilt, family: HiddenPathFamily, path: object) -> float:
     """GAP: `SubOpt_z(pi_theta) = beta_H KL(pi_theta || pstar_z)` (KL1), in floats, for any
-    `H`, by the chain rule `KL = sum_u rho_theta(u) KL(pi_theta(.|u) || pstar_z(.|u))`.
+    `H` and `K`, by the chain rule `KL = sum_u rho_theta(u) KL(pi_theta(.|u) || pstar_z(.|u))`.
 
     The two rows differ only at prefixes where `theta` is non-zero or on the path (KL2:
     `pstar_z(a|u) = pref(a|u) W(u·a)/W(u)` with `W(u) = 1 + alpha^(H-|u|) (alpha^-H - 1)`
@@ -286,6 +283,93 @@ def compute_suboptimality(policy: TabularTilt, family: HiddenPathFamily, path: o
     cancellation between rows); a row's KL is a sum of `K` terms each with relative error a
     few ulp, so the absolute error is below `1e-12` for the instances here (the tests
     compare it with the exact law's KL at 50 digits on small instances).
+
+    Cost `O(|theta| + H)` whatever `K`: in a row, every token that is neither tilted nor
+    the path token (the *plain* ones) has the same `pref` (`beta` on the path, `1/K` off
+    it), the same child weight `W = 1`, hence the same float policy probability, target and
+    KL term. A row's two sums over its `K` tokens (the normaliser and the KL) are taken
+    once per class with `_sum_with_copies`, which returns exactly what `math.fsum` over
+    the `K` listed terms returns; so the result is, bit for bit, that of the token-by-token
+    computation (`compute_suboptimality_by_rows`, which tests/test_gap_scale.py compares
+    it with on every small instance).
+    """
+    z = check_response(path, family.vocab_size, family.horizon)
+    K, H = family.vocab_size, family.horizon
+    if (policy.vocab_size, policy.horizon) != (K, H):
+        raise InvalidDefinition("policy", f"must be for K = {K}, H = {H}",
+                                (policy.vocab_size, policy.horizon))
+    beta = float(calibrated_beta(family.alpha, H))
+    on_path_weight = [float(compute_path_continuation_weight(family, t)) for t in range(H + 1)]
+    # The floats of pref's exact rows (what `float` makes of the spec's Fractions).
+    path_prob, other_prob, uniform_prob = (float(family.alpha), float(family.off_path),
+                                           float(Fraction(1, K)))
+    tilts: dict[Prefix, dict[int, float]] = {}
+    for (u, a), value in policy.theta:
+        tilts.setdefault(u, {})[a] = value
+    prefixes = set(tilts) | {z[:t] for t in range(H)}
+    closed = set(prefixes)
+    for u in prefixes:  # prefix closure (ancestors of a tilted prefix are tilted already)
+        closed.update(u[:t] for t in range(len(u)))
+    children: dict[Prefix, list[Prefix]] = {}
+    for u in closed:
+        if u:
+            children.setdefault(u[:-1], []).append(u)
+
+    terms: list[float] = []
+    reach: dict[Prefix, float] = {(): 1.0}
+    for u in sorted(closed, key=len):
+        rho = reach[u]
+        tilt = tilts.get(u, {})
+        t = len(u)
+        on = is_on_path(u, z)
+        plain = other_prob if on else uniform_prob
+        w_u = on_path_weight[t] if on else 1.0
+        pref = {a: plain for a in tilt}
+        child_weight = dict.fromkeys(tilt, 1.0)
+        if on:  # the path token: its own pref and the child's weight W(z_<t+1)
+            pref[z[t]], child_weight[z[t]] = path_prob, on_path_weight[t + 1]
+        copies = K - len(pref)
+        weights = {a: p * math.exp(tilt.get(a, 0.0)) for a, p in pref.items()}
+        total = _sum_with_copies(plain, copies, weights.values())
+        mine = {a: w / total for a, w in weights.items()}
+        mine_plain = plain / total
+        row = [p * math.log(p / (pref[a] * child_weight[a] / w_u))
+               for a, p in mine.items() if p > 0]
+        if not (copies and mine_plain > 0):  # no plain token adds a term
+            copies, plain_term = 0, 0.0
+        else:
+            plain_term = mine_plain * math.log(mine_plain / (plain * 1.0 / w_u))
+        terms.append(rho * _sum_with_copies(plain_term, copies, row))
+        for child in children.get(u, ()):
+            reach[child] = rho * mine.get(child[-1], mine_plain)
+    return beta * max(0.0, math.fsum(terms))
+
+
+def _sum_with_copies(value: float, copies: int, others: Iterable[float]) -> float:
+    """`math.fsum` of `copies` copies of `value` and `others`, without listing the copies:
+    fsum returns the exact sum of its floats correctly rounded (half to even), and so does
+    `float` of the exact rational sum (one correctly rounded integer division)."""
+    rest = list(others)
+    if copies <= FEW_COPIES or not all(math.isfinite(x) for x in (value, *rest)):
+        return math.fsum(itertools.chain(itertools.repeat(value, copies), rest))
+    return float(Fraction(value) * copies + sum(map(Fraction, rest), Fraction(0)))
+
+
+FEW_COPIES = 32
+"""Up to this many copies `math.fsum` over them is cheaper than the rational sum (and is
+what runs with infinities or NaNs, under fsum's own rules)."""
+
+
+def _pref_row(generator: Generator, prefix: Prefix) -> tuple[float, ...]:
+    return tuple(float(p) for p in generator.next_token(prefix))
+
+
+def compute_suboptimality_by_rows(policy: TabularTilt, family: HiddenPathFamily,
+                                  path: object) -> float:
+    """GAP: `compute_suboptimality` as first written, token by token: each row is `pref`'s
+    row from the spec's `pi_z` (`family.generator`, `K^2` Fractions) and the sums run over
+    its `K` tokens. The reference the tests compare `compute_suboptimality` with (equal bit
+    for bit) and the "before" of benchmarks/bench_gap_scale.py; small `K` only.
     """
     z = check_response(path, family.vocab_size, family.horizon)
     K, H = family.vocab_size, family.horizon

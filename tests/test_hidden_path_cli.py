@@ -73,10 +73,15 @@ def test_bounds_json_fields_are_exact(capsys: pytest.CaptureFixture[str]) -> Non
     assert min(q) == q[2] < q[1] < q[0]
     assert out["cps_success_worst"] == {"exact": str(q[2] ** 4)}
     assert out["cps_success_worst_float"] == pytest.approx(float(q[2] ** 4))
-    # Adaptive test: margin = least c with 2 (1/2)^c <= 1/80 (2^(c-1) >= 80): c = 8;
-    # cap = least n with 2 exp(-n/32) <= 1/80: n >= 32 ln 160 = 162.4, so 163.
-    assert out["adaptive_cps_margin"] == 8 and out["adaptive_cps_cap"] == 163
-    assert 162 < 32 * math.log(160) < 163 and out["adaptive_cps_max_queries"] == 4 * 163
+    # The adaptive learner's posterior test: cap = least n with 2 exp(-n/32) <= delta/(32 H)
+    # = 1/1280: n >= 32 ln 2560 = 251.1, so 252. Its odds threshold 33/1024 (= 2^-5 + 2^-10,
+    # the analytic 31/1249 raised; checked by brute force in tests/test_bounds_adaptive.py)
+    # gives the least lead: least c with 2^-c <= 33/1024 (2^c >= 31.03): c = 5.
+    assert out["adaptive_cps_test"] == "posterior"
+    assert out["adaptive_cps_odds"] == {"exact": "33/1024"}
+    assert out["adaptive_cps_margin"] == 5 and out["adaptive_cps_cap"] == 252
+    assert 251 < 32 * math.log(2560) < 252 and out["adaptive_cps_max_queries"] == 4 * 252
+    assert 2**4 < 1024 / 33 < 2**5
     assert out["logits_queries"] == 4
 
 

@@ -2,7 +2,8 @@
 
   root-start (HP1)   S_T for T = --queries, and the least T with S_T >= 1 - delta
   CPS-Path (HP2)     m from the bound (or --m), H*m queries, worst-case success
-  adaptive CPS       the sequential test's margin and cap (at most H*cap queries)
+  adaptive CPS       the posterior test the learner runs (odds, least lead, cap), its
+                     expected queries (exact or enclosed) and at most H*cap
   logits / top-1     H queries (HP3)
 
 Every probability is exact where that is feasible and otherwise a rigorous enclosure (an
@@ -61,8 +62,8 @@ MAX_SAMPLES = 10**7
 """CPS-Path's `m` (from the bound or `--m`): the worst-case enclosure sums about `sqrt(m)`
 terms (one second near `10^7`)."""
 MAX_ADAPTIVE_MARGIN = 4_000
-"""The adaptive test's margin `c` is found by a loop whose cost grows like `c^2` (seconds
-beyond this): refused above it, with its estimate."""
+"""The least lead `c` of the adaptive learner's posterior test is found by a loop whose cost
+grows like `c^2` (seconds beyond this): refused above it, with its estimate."""
 MAX_EXPONENT = 10_000
 """A number written as `1e-N` with `N` beyond this is refused before it is read."""
 
@@ -102,6 +103,16 @@ def exact_value(value: Fraction | int) -> Value:
     return {"enclosure": list(decimal_bounds(value, DIGITS))}
 
 
+def pair_value(ends: tuple[Fraction, Fraction]) -> Value:
+    """Exact ends `low <= value <= high` of an enclosure: the exact value when they meet."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    low, high = ends
+    if low == high:
+        return exact_value(low)
+    return {"enclosure": [decimal_bounds(low, DIGITS)[0], decimal_bounds(high, DIGITS)[1]]}
+
+
 def enclosure_value(x: Interval) -> Value:
     """A rigorous enclosure, its endpoints rounded outwards to `DIGITS` digits."""
     from genaccess.spec.intervals import decimal_bounds
@@ -121,6 +132,7 @@ def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
                    samples: int | None, step: Callable[[], None] = lambda: None
                    ) -> dict[str, Any]:
     """Every number the command reports, as a JSON-ready dict (see docs/bounds.md)."""
+    from genaccess.spec.adaptive_cost import compute_adaptive_cost
     from genaccess.spec.cps_enclosure import EXACT_SAMPLES, enclose_HP2_worst
     from genaccess.spec.cps_success import (
         compute_cps_m,
@@ -133,7 +145,7 @@ def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
         enclose_HP1_linear_bound,
         enclose_root_start_queries_needed,
     )
-    from genaccess.spec.sequential_test import compute_adaptive_parameters
+    from genaccess.spec.sequential_test import compute_posterior_parameters
 
     K, H, alpha = family.vocab_size, family.horizon, family.alpha
     # The cheap numbers first, so that an out-of-range size is refused at once.
@@ -183,10 +195,19 @@ def compute_bounds(family: HiddenPathFamily, delta: Fraction, queries: int,
         out["cps_success_worst_float"] = interval_float(success)
     out["cps_failure_bound_float"] = float(compute_HP2_failure_bound(family, m)[1])
     step()
-    test = compute_adaptive_parameters(family, delta)
+    # The adaptive learner's own test (what `adaptive_cps` builds), and what it costs.
+    test = compute_posterior_parameters(family, delta)
+    out["adaptive_cps_test"] = "posterior"
+    out["adaptive_cps_odds"] = exact_value(test.odds)
     out["adaptive_cps_margin"] = test.margin
     out["adaptive_cps_cap"] = test.cap
-    out["adaptive_cps_max_queries"] = H * test.cap
+    step()
+    cost = compute_adaptive_cost(family, test)
+    out["adaptive_cps_max_queries"] = cost.worst
+    out["adaptive_cps_expected_queries_on_path"] = pair_value(cost.on_path)
+    out["adaptive_cps_expected_queries"] = pair_value(cost.expected)
+    out["adaptive_cps_expected_queries_float"] = float(sum(cost.expected) / 2)
+    out["adaptive_cps_dp_samples"] = cost.levels
     out["logits_queries"] = H
     out["top1_queries"] = H
     step()
@@ -206,11 +227,14 @@ def _integer_text(value: int, up: bool) -> str:
 
 
 def _check_adaptive_margin(family: HiddenPathFamily, delta: Fraction) -> None:
-    """Refuse before `compute_adaptive_parameters` would loop for seconds: its margin is the
-    least `c` with `(K-1)(beta/alpha)^c <= delta/(2H)`, about this estimate."""
-    K, H, alpha = family.vocab_size, family.horizon, family.alpha
+    """Refuse before `compute_posterior_parameters` would loop for seconds: its least lead
+    is the least `c` with `(beta/alpha)^c <= odds`, `odds` about `e_c = (1 - 1/32) delta/H`
+    (its certification budget), so about `ln(1/e_c) / ln(alpha/beta)`."""
+    from genaccess.spec.sequential_test import FALLBACK_SHARE
+
+    H, alpha = family.horizon, family.alpha
     ratio = math.log(alpha / family.off_path)
-    estimate = (math.log(2 * H * (K - 1)) + _log_inverse(delta)) / ratio
+    estimate = (math.log(H) - math.log(1 - FALLBACK_SHARE) + _log_inverse(delta)) / ratio
     if estimate > MAX_ADAPTIVE_MARGIN:
         raise usage_error("--alpha", f"the adaptive test's margin would be about "
                           f"{estimate:.3g} counts; it is computed up to {MAX_ADAPTIVE_MARGIN} "
@@ -273,7 +297,7 @@ def run(args: argparse.Namespace) -> int:
     samples = parse_int(args.m, "--m", 1)
     if samples is not None and samples > MAX_SAMPLES:
         raise usage_error("--m", f"must be at most {MAX_SAMPLES}", samples)
-    progress = Progress.for_terminal(4, "bounds", args.json)
+    progress = Progress.for_terminal(5, "bounds", args.json)
     done = [0]
 
     def step() -> None:
@@ -347,9 +371,8 @@ def _print(out: dict[str, Any]) -> None:
          _shown(out["cps_success_worst"], out["cps_failure_worst"], "worst success",
                 "worst failure")
          + f", failure bound {out['cps_failure_bound_float']:.3g}"),
-        ("adaptive CPS", f"<= H*cap = {out['adaptive_cps_max_queries']}",
-         f"margin c = {out['adaptive_cps_margin']}, cap = {out['adaptive_cps_cap']}, "
-         f"success >= 1 - delta"),
+        ("adaptive CPS", _expected_text(out["adaptive_cps_expected_queries"]),
+         _adaptive_note(out)),
         ("logits (HP3)", f"H = {out['logits_queries']}", "success 1"),
         ("top-1 (HP3)", f"H = {out['top1_queries']}", "success 1"),
     ]
@@ -358,3 +381,53 @@ def _print(out: dict[str, Any]) -> None:
     for name, count, note in rows:
         print(f"  {name:<{width}}  {count:<{qwidth}}  {note}")
     sys.stdout.flush()
+
+
+def _expected_text(value: Value) -> str:
+    """`E = 905.66` (exact, rounded for the eye) or `E in [905.65, 905.66]`."""
+    if "exact" in value:
+        return f"E = {float(Fraction(value['exact'])):.6g}"
+    return f"E in {_bracket(value)}"
+
+
+def _bracket(value: Value) -> str:
+    """An enclosure's ends, cut to 7 significant digits (outwards)."""
+    low, high = value["enclosure"]
+    return f"[{_short(low, up=False)}, {_short(high, up=True)}]"
+
+
+def _short(text: str, up: bool) -> str:
+    """A decimal endpoint cut to 7 significant digits, still rounded outwards."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    bounds = decimal_bounds(Fraction(Decimal(text)), 7)
+    return bounds[1] if up else bounds[0]
+
+
+def _lower_decimal(value: Fraction) -> str:
+    """`value` rounded down to `DIGITS` significant digits (any exponent)."""
+    from genaccess.spec.intervals import decimal_bounds
+
+    return decimal_bounds(value, DIGITS)[0]
+
+
+def _adaptive_note(out: dict[str, Any]) -> str:
+    on_path = out["adaptive_cps_expected_queries_on_path"]
+    samples = out["adaptive_cps_dp_samples"]
+    how = ("exact stage laws, the cap's ties aside" if samples == out["adaptive_cps_cap"] else
+           f"stage laws followed for {samples} samples, the rest bounded" if samples else
+           "stage laws beyond the DP's budget: between least lead and cap per stage")
+    on_text = (f"H*E_on = {float(Fraction(on_path['exact'])):.6g} (exact)" if "exact" in on_path
+               else f"H*E_on in {_bracket(on_path)}")
+    odds = out["adaptive_cps_odds"]
+    if "exact" in odds and len(odds["exact"]) <= 24:
+        odds_text = odds["exact"]
+    else:
+        low = (odds["enclosure"][0] if "enclosure" in odds else
+               _lower_decimal(Fraction(odds["exact"])))
+        odds_text = "~" + _short(low, up=False)
+    label = "exact" if "exact" in out["adaptive_cps_expected_queries"] else "rigorous enclosure"
+    return (f"expected queries, every z ({label}; {how}); on the path {on_text}; "
+            f"at most H*cap = {out['adaptive_cps_max_queries']}; posterior test: odds <= "
+            f"{odds_text}, lead >= {out['adaptive_cps_margin']}, cap = "
+            f"{out['adaptive_cps_cap']}; success >= 1 - delta")
