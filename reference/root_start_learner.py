@@ -22,9 +22,11 @@ def revealed_path(reports: tuple[Report, ...]) -> tuple[int, ...]:
         if not isinstance(report, FullReport):
             raise InvalidDefinition("reports", "need canonical (full) observations",
                                     type(report).__name__)
-        probs = report.dist.probs
-        if all(p == probs[0] for p in probs):
-            break  # uniform: off the path (never the case at the root)
+        # uniform: off the path (never the case at the root); equal integer weights say it
+        # without building K Fractions
+        weights = report.dist.weights
+        if max(weights) == min(weights):
+            break
         path.append(report.dist.argmax())
         if report.sampled != path[-1]:
             break
