@@ -125,8 +125,8 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
         assert "floor(1/lambda) = 2" in err.rule, err
     else:
         raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
-    try:  # the refusal names the first node over the cap, not the first node
-        LeaderTrie(3, 2, F(1, 2), [(0, 0), (0, 1), (0, 2)])
+    try:  # the refusal names the node over the cap, not the root (which is at the cap)
+        LeaderTrie(3, 2, F(1, 2), [(0, 0), (0, 1), (0, 2), (1, 0)])
     except InvalidDefinition as err:
         assert "internal node (0,) has 3 leaders" in err.rule, err
     else:
@@ -142,10 +142,12 @@ REFUSED_TRIES: tuple[tuple[str, tuple[object, ...]], ...] = (
     ("responses[0]", (3, 1, F(1, 2), [(0, 0)])),
     ("responses[0][0]", (3, 1, F(1, 2), [(3,)])),
     ("responses[1]", (3, 1, F(1, 2), [(0,), 5])),
+    ("responses", (3, 1, F(1, 2), "00")),
+    ("responses", (3, 1, F(1, 2), 5)),
 )
 """(field, LeaderTrie arguments): each is outside LT(K, H, lambda) and must be refused naming
 the field: K < 3, H < 1, an empty Y, a response too short or too long, a token out of range,
-an item that is not a response."""
+an item that is not a response, a string or a number in place of the responses."""
 
 
 def check_LT1_definition_refusals() -> CheckOutcome:
@@ -164,6 +166,7 @@ def check_LT1_definition_refusals() -> CheckOutcome:
 MARGIN_POWER_SHAPES = ((3, 2), (4, 1), (4, 2))
 MARGIN_POWER_ROWS: tuple[tuple[tuple[F, ...], bool], ...] = (
     ((F(1, 2), F(1, 4), F(1, 4)), True),
+    ((F(3, 5), F(1, 5), F(1, 5)), True),
     ((F(2, 5), F(3, 10), F(3, 10)), False),
     ((F(1, 2), F(2, 5), F(1, 10)), False),
     ((F(1, 2), F(1, 2), F(0)), False),
