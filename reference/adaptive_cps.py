@@ -45,9 +45,9 @@ from genaccess.spec.prefix import Prefix, Response
 from genaccess.spec.sequential_test import (
     FALLBACK_SHARE,
     PosteriorTest,
+    StageTally,
     StageTest,
     compute_posterior_parameters,
-    sequential_decision,
 )
 
 
@@ -70,7 +70,8 @@ def adaptive_parameters(oracle: Oracle, alpha: RationalLike, delta: RationalLike
 
 def sequential_cps(oracle: Oracle, test: StageTest) -> Response:
     """The adaptive learner with a precomputed stage test: at each `zhat_<t`, one-token
-    samples until `test` decides (`sequential_decision`). With the test of
+    samples until `test` decides (`sequential_decision`, kept up to date sample by sample by
+    `StageTally`). With the test of
     `compute_posterior_parameters(HP(K, H, alpha), delta)` it realises HP2 (adaptive).
 
     Preconditions: control local-reset or arbitrary-prefix; an observation that shows the
@@ -80,11 +81,10 @@ def sequential_cps(oracle: Oracle, test: StageTest) -> Response:
     K = oracle.vocab_size
 
     def decide(prefix: Prefix) -> int:
-        counts = [0] * K
+        tally = StageTally(K, test)
         decided: int | None = None
         while decided is None:
-            counts[sample_once(oracle, prefix)] += 1
-            decided = sequential_decision(tuple(counts), test)
+            decided = tally.add(sample_once(oracle, prefix))
         return decided
 
     return walk_stages(oracle, decide)

@@ -27,35 +27,65 @@ class BuiltSet(AbstractSet[Prefix]):
     Kept as the prefixes the queries passed through plus, per passed prefix `v`, the tokens
     revealed there (the children `v·a`). A `full` report reveals a whole support: those
     children are then the report's own token set, shared, not `K` new tuples, so adding a
-    query costs O(its length) at any vocabulary size."""
+    query costs O(its length) at any vocabulary size (a prefix's set is copied once, when a
+    second report adds to it, then grows in place)."""
 
-    __slots__ = ("_horizon", "_passed", "_revealed")
+    __slots__ = ("_horizon", "_passed", "_recent", "_recent_revealed", "_revealed")
 
     def __init__(self, horizon: int, initial: Iterable[Prefix] = INITIAL_BUILT) -> None:
         self._horizon = horizon
         self._passed: set[Prefix] = set(initial)
         self._revealed: dict[Prefix, AbstractSet[int]] = {}
+        # The start prefix of the last record added with `plain=True`, and its entry of
+        # `_revealed`: that very object is in `_passed`, and a tuple of plain ints cannot
+        # change its hash or equality, so it is found by identity (the oracle's queries come
+        # in runs at one prefix, and hashing a prefix costs O(|u|)).
+        self._recent: Prefix | None = None
+        self._recent_revealed: AbstractSet[int] | None = None
 
-    def add(self, record: QueryRecord) -> None:
+    def add(self, record: QueryRecord, *, plain: bool = False) -> None:
         """Build what `record` builds: each prefix its visible continuation passes through
-        and each child revealed there, up to the first hidden step; only lengths <= H-1."""
+        and each child revealed there, up to the first hidden step; only lengths <= H-1.
+        `plain`: the caller checked that `record.prefix` is a tuple of plain ints
+        (`genaccess.spec.prefix.is_plain_prefix`)."""
         last = self._horizon - 1
         visited = record.prefix
-        for report in record.reports:
-            if len(visited) <= last:
+        reports = record.reports
+        recent = visited is self._recent
+        start: AbstractSet[int] | None = None  # the start prefix's entry of `_revealed`
+        replaced = False  # whether an entry of `_revealed` became another object
+        for step, report in enumerate(reports):
+            if len(visited) <= last and not (recent and step == 0):
                 self._passed.add(visited)
             if len(visited) < last:
                 tokens = report.revealed
-                known = self._revealed.get(visited)
+                known = self._recent_revealed if recent and step == 0 else None
                 if known is None:
-                    self._revealed[visited] = tokens
+                    known = self._revealed.get(visited)
+                if known is None:
+                    known = self._revealed[visited] = tokens  # the report's own set, shared
+                    replaced = True
                 elif known is not tokens and not tokens <= known:
-                    self._revealed[visited] = frozenset(known | tokens)
+                    if type(known) is set:  # a copy of our own: it grows in place
+                        known |= tokens
+                    else:  # a shared set: copied once, not at every new token
+                        known = self._revealed[visited] = {*known, *tokens}
+                        replaced = True
+                if step == 0:
+                    start = known
             if report.token is None:
                 break
-            visited = (*visited, report.token)
+            if step + 1 < len(reports):  # the prefix after the last step is not needed
+                visited = (*visited, report.token)
+        if plain and len(record.prefix) <= last:
+            self._recent, self._recent_revealed = record.prefix, start
+        elif replaced:  # it may have been the recent prefix's entry (reached another way)
+            self._recent_revealed = None
 
     def __contains__(self, item: object) -> bool:
+        recent = self._recent
+        if recent is not None and item is recent:
+            return True
         if not isinstance(item, tuple):
             return False
         if item in self._passed:

@@ -17,7 +17,7 @@ from genaccess.spec.errors import AccessError, BudgetExceeded, InvalidDefinition
 from genaccess.spec.generator import Generator, forward_tokens_of
 from genaccess.spec.local_reset import BuiltSet
 from genaccess.spec.observation import Report
-from genaccess.spec.prefix import Prefix, check_prefix
+from genaccess.spec.prefix import Prefix, check_prefix, is_plain_prefix
 from genaccess.spec.transcript import QueryRecord, Transcript
 
 
@@ -38,8 +38,8 @@ class Oracle:
     - `BudgetExceeded`: the query would be number `budget + 1`.
     """
 
-    __slots__ = ("__budget", "__built", "__chooser", "__forward", "__generator", "__tokens",
-                 "__transcript", "access")
+    __slots__ = ("__budget", "__built", "__chooser", "__forward", "__generator", "__plain",
+                 "__tokens", "__transcript", "access")
 
     def __init__(
         self,
@@ -65,6 +65,10 @@ class Oracle:
         self.__built = BuiltSet(generator.horizon)
         self.__tokens = 0
         self.__forward: int | None = 0 if forward_tokens_of(generator) is not None else None
+        # The prefix object of the last answered query when it is a tuple of plain ints: a
+        # query at that very object needs no check of its tokens (a tuple cannot change),
+        # and one at a child of it only the last token's range (`is_plain_prefix`).
+        self.__plain: Prefix | None = None
 
     # What a learner may know about the problem: its shape, never its rule.
     @property
@@ -109,12 +113,20 @@ class Oracle:
             return False
         return True
 
-    def _vet(self, prefix: Sequence[int], length: int) -> Prefix:
-        horizon = self.horizon
-        try:
-            u = check_prefix(prefix, self.vocab_size, horizon)
-        except InvalidDefinition as err:
-            raise InvalidQuery(err.field, err.rule, err.value) from None
+    def _vet(self, prefix: Sequence[int], length: int) -> tuple[Prefix, bool]:
+        """The validated prefix, and whether it is a tuple of plain ints (checked in C)."""
+        generator = self.__generator
+        horizon = generator.horizon
+        known = self.__plain
+        if prefix is known or is_plain_prefix(prefix, generator.vocab_size, horizon, known):
+            u: Prefix = prefix  # type: ignore[assignment]  # a tuple of ints, checked
+            plain = True
+        else:  # the full check: it accepts what is valid and names the first bad entry
+            try:
+                u = check_prefix(prefix, generator.vocab_size, horizon)
+            except InvalidDefinition as err:
+                raise InvalidQuery(err.field, err.rule, err.value) from None
+            plain = False
         if isinstance(length, bool) or not isinstance(length, int) or not (
             1 <= length <= horizon - len(u)
         ):
@@ -126,22 +138,29 @@ class Oracle:
             raise refusal
         if self.__budget is not None and len(self.__transcript) >= self.__budget:
             raise BudgetExceeded(f"query budget of {self.__budget} queries is used up")
-        return u
+        return u, plain
 
     def query(self, prefix: Sequence[int] = (), length: int = 1) -> tuple[Report, ...]:
         """Continue `length` tokens from `prefix`; one report per visited prefix."""
-        u = self._vet(prefix, length)
+        u, plain = self._vet(prefix, length)
+        generator = self.__generator
         observation = self.access.observation
         reports: list[Report] = []
-        meter = forward_tokens_of(self.__generator) if self.__forward is not None else None
+        meter = forward_tokens_of(generator) if self.__forward is not None else None
         visited = u
-        for _ in range(length):
-            token, report = observation.step(self.__generator.next_token(visited), self.__chooser)
+        for step in range(length):
+            # `_vet` checked `u`, and every later prefix is `u` plus drawn tokens: the
+            # generator need not check them again.
+            dist = generator._next_token_trusted(visited)
+            token, report = observation.step(dist, self.__chooser)
             reports.append(report)
-            visited = (*visited, token)
+            if step + 1 < length:
+                visited = (*visited, token)
         record = QueryRecord(u, length, tuple(reports))
         self.__transcript.append(record)
-        self.__built.add(record)
+        self.__built.add(record, plain=plain)
+        if plain:
+            self.__plain = u
         self.__tokens += length
         if self.__forward is not None and meter is not None:
             self.__forward += (forward_tokens_of(self.__generator) or 0) - meter

@@ -28,6 +28,8 @@ Consequences, for every base generator:
 from __future__ import annotations
 
 import itertools
+import math
+import operator
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -54,11 +56,20 @@ def planted_stage(base: Distribution, token: int, alpha: Fraction) -> Distributi
     """`alpha * 1[. = token] + (1 - alpha) * q`: the planted distribution at an on-path prefix.
 
     In integers, so a stage costs `K` integer products, not `K` Fractions: with
-    `q_b = w_b / W` and `alpha = n / d`, `p_b = ((d - n) w_b + n W 1[b = token]) / (d W)`."""
+    `q_b = w_b / W` and `alpha = n / d`, `p_b = ((d - n) w_b + n W 1[b = token]) / (d W)`.
+
+    The common factor `c` of those weights is divided out here, where it is cheap: it
+    divides `(d - n) g` with `g` the gcd of the other `w_b` (almost always 1), so when `c`
+    divides `d - n` every other weight is `w_b` times `(d - n) / c`."""
     n, d = alpha.numerator, alpha.denominator
-    weights = [(d - n) * w for w in base.weights]
-    weights[token] += n * base.denominator
-    return Distribution.from_weights(weights, d * base.denominator)
+    w, W = base.weights, base.denominator
+    top = (d - n) * w[token] + n * W
+    others = math.gcd(*w[:token], *w[token + 1:])  # stops looking once it is 1
+    common = math.gcd((d - n) * others, top)
+    factor, scale = ((d - n) // common, common) if (d - n) % common == 0 else (d - n, 1)
+    weights = list(map(operator.mul, itertools.repeat(factor, len(w)), w))
+    weights[token] = top // scale
+    return Distribution.from_weights(weights, d * W // scale)
 
 
 @attrs.define(eq=False)
@@ -81,10 +92,12 @@ class PlantedRule:
         return forward_tokens_of(self.base)
 
     def __call__(self, prefix: Prefix) -> Distribution:
+        # A rule is called by its generator with a checked prefix, and the base has the same
+        # K and H: the base need not check it again.
         depth = len(prefix)
+        q = self.base._next_token_trusted(prefix)
         if prefix != self.path[:depth]:
-            return self.base.next_token(prefix)
-        q = self.base.next_token(prefix)
+            return q
         memo = self._stages.get(prefix)
         if memo is not None and memo[0] is q:
             return memo[1]

@@ -7,6 +7,7 @@ length `H`.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterator
 
 from genaccess.spec.errors import InvalidDefinition
@@ -43,6 +44,27 @@ def check_prefix(prefix: object, vocab_size: int, horizon: int, field: str = "pr
     if len(u) > horizon - 1:
         raise InvalidDefinition(field, f"a prefix has length at most H-1 = {horizon - 1}", u)
     return u
+
+
+def is_plain_prefix(prefix: object, vocab_size: int, horizon: int,
+                    parent: Prefix | None = None) -> bool:
+    """Whether `prefix` is a tuple of plain `int`s in `0..K-1` of length at most `H-1`, decided
+    by whole-tuple operations that run in C: then `check_prefix` accepts it as it is. `False`
+    is no verdict (a list, an `int` subclass, a bad token): `check_prefix` decides, and names
+    the first bad entry. `parent`, a prefix that passed this test, spares the range test of
+    every token but the last when `prefix` extends it."""
+    if type(prefix) is not tuple or len(prefix) > horizon - 1:
+        return False
+    # Plain ints only (bool and other int subclasses go to `check_prefix`), counted in C.
+    if operator.countOf(map(type, prefix), int) != len(prefix):
+        return False
+    if not prefix:
+        return True
+    # Equal to a checked parent token by token, as plain ints: the same values, in range.
+    tokens: tuple[int, ...] = prefix
+    if parent is not None and len(parent) == len(tokens) - 1 and tokens[:-1] == parent:
+        return 0 <= tokens[-1] < vocab_size
+    return min(tokens) >= 0 and max(tokens) < vocab_size
 
 
 def check_response(response: object, vocab_size: int, horizon: int) -> Response:

@@ -203,6 +203,78 @@ def sequential_decision(counts: tuple[int, ...], test: StageTest) -> int | None:
     return None
 
 
+class StageTally:
+    """HP2 (adaptive): `sequential_decision` on one stage's counts, kept up to date one
+    sample at a time in O(1) integer operations per sample instead of a scan of `K` counts.
+
+    Kept: the counts (a dict), the sample count `n`, the top count and its lowest token (the
+    leader), the largest count among the other tokens and, for a `PosteriorTest` with
+    `ratio = p/q`, the integer `V = sum_y p^(top - N_y) q^(N_y)` over all `K` tokens: the
+    posterior odds are `sum_{y != leader} (p/q)^(top - N_y) = (V - q^top) / q^top`, so the
+    test `odds <= o` is `_odds_at_most`'s, in integers. `add` returns what
+    `sequential_decision(counts, test)` returns on the counts after the sample."""
+
+    __slots__ = ("_counts", "_leader", "_n", "_p", "_powers", "_q", "_second", "_test",
+                 "_top", "_v")
+
+    def __init__(self, vocab_size: int, test: StageTest) -> None:
+        self._test = test
+        self._counts: dict[int, int] = {}
+        self._n = 0
+        self._top = 0
+        self._leader = 0  # every count is 0: the lowest token leads
+        self._second = 0
+        self._p = self._q = 1
+        self._v = vocab_size  # every term is p^0 q^0
+        self._powers: list[tuple[int, int]] = [(1, 1)]  # (p^k, q^k), k = 0..top
+        if isinstance(test, PosteriorTest):
+            self._p, self._q = test.ratio.numerator, test.ratio.denominator
+
+    def add(self, token: int) -> int | None:
+        """Count one sample of `token`; the decision on the counts so far (`None`: sample
+        on)."""
+        test = self._test
+        before = self._counts.get(token, 0)
+        after = before + 1
+        self._counts[token] = after
+        self._n += 1
+        top = self._top
+        if after > top:  # the token was at the top: it leads alone, one count ahead
+            if token != self._leader:
+                self._second = top  # the former leader's count
+                self._leader = token
+            self._top = after
+        elif after == top:  # a tie at the top: the lower token leads, the other follows
+            self._leader = min(self._leader, token)
+            self._second = top
+        elif after > self._second:
+            self._second = after
+        if isinstance(test, PosteriorTest):
+            self._update_odds(before, top)
+        certified = self._leader if self._top - self._second >= test.margin else None
+        if certified is not None and isinstance(test, PosteriorTest):
+            q_top = self._powers[self._top][1]
+            if (self._v - q_top) * test.odds.denominator > test.odds.numerator * q_top:
+                certified = None
+        if certified is not None:
+            return certified
+        if self._n >= test.cap:
+            return self._leader  # the plurality, ties to the lower index
+        return None
+
+    def _update_odds(self, before: int, top: int) -> None:
+        # One token's term p^(top - c) q^c moves from c = before to c = before + 1.
+        p, q, powers = self._p, self._q, self._powers
+        if before < top:
+            p_k = powers[top - before - 1][0]
+            self._v += p_k * powers[before][1] * (q - p)
+            return
+        # It passes the top: every other term gains a factor p, its own becomes q^(top+1).
+        p_top, q_top = powers[top]
+        powers.append((p_top * p, q_top * q))
+        self._v = p * (self._v - q_top) + q_top * q
+
+
 @attrs.frozen
 class StageLaw:
     """One stage's exact law: `certified[x]` = P(x certified within the cap), `fallback[x]`

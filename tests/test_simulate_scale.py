@@ -49,7 +49,7 @@ def test_hidden_path_refuses_huge_runs_and_horizons(capsys: pytest.CaptureFixtur
     line = _refused(capsys, [*HIDDEN, "--learner", learner, "--vocab", "3", "--horizon", "5",
                              "--runs", str(10**12)], "--runs")
     assert "use at most" in line
-    _refused(capsys, [*HIDDEN, "--learner", learner, "--vocab", "1000", "--horizon", "10000",
+    _refused(capsys, [*HIDDEN, "--learner", learner, "--vocab", "1000", "--horizon", "100000",
                       "--alpha", "1/100", "--runs", "1"], "--horizon")
 
 

@@ -78,11 +78,19 @@ def register_family(families: Any) -> None:
 Learner = Callable[["Oracle", random.Random], "Response"]
 
 MAX_STEPS = 20_000_000
-"""The largest simulation accepted, in oracle steps: each token the oracle handles (every
-token of the queried prefix is checked, every generated token drawn, every probability of a
-`full` report written) is a step, and each query costs `QUERY_STEPS` more. About a minute
-here (1-3 microseconds a step); beyond, the command refuses at once."""
+"""The largest simulation accepted, in oracle steps: each generated token drawn and each
+probability of a `full` report written is a step, each query costs `QUERY_STEPS` more, and
+a queried prefix of `n` tokens `n / NEW_PREFIX_TOKENS` steps the first time it is queried
+and `n / PREFIX_TOKENS` each time. About a minute here (1-3 microseconds a step); beyond,
+the command refuses at once."""
 QUERY_STEPS = 16
+NEW_PREFIX_TOKENS = 8
+"""Tokens of a new prefix per step: the oracle checks it once, in C (about 0.1 microseconds
+a token with its built-set lookups; a query at the same prefix object is not checked
+again)."""
+PREFIX_TOKENS = 64
+"""Tokens of a queried prefix per step at every query: hashing and comparing it in C (the
+built set, the rule's on-path test; 10-20 nanoseconds a token)."""
 ROOT_START_STEP = 12
 """The root-start learner's own work per revealed token, in steps (its posterior update)."""
 LEVERS = {"root-start": "--horizon, --vocab or --queries (or raise --delta)",
@@ -97,8 +105,10 @@ EXACT_PLURALITY_WORK = 600_000
 
 def _path_steps(horizon: int, queries_per_stage: float, width: int) -> float:
     """Oracle steps of `queries_per_stage` one-token queries at each of the `H` on-path
-    prefixes (the prefix at stage `t` has `t - 1` tokens, checked twice)."""
-    return queries_per_stage * horizon * (QUERY_STEPS + width + horizon - 1)
+    prefixes (the prefix at stage `t` has `t - 1` tokens, `H (H-1) / 2` over the stages)."""
+    prefix_tokens = horizon * (horizon - 1) / 2
+    return (queries_per_stage * horizon * (QUERY_STEPS + width)
+            + prefix_tokens * (queries_per_stage / PREFIX_TOKENS + 1 / NEW_PREFIX_TOKENS))
 
 
 def _steps_per_run(name: str, family: HiddenPathFamily, delta: Fraction, samples: int,
