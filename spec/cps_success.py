@@ -35,7 +35,8 @@ def plurality(counts: Sequence[int]) -> int:
     >>> plurality([1, 3, 3])
     1
     """
-    return max(range(len(counts)), key=lambda a: (counts[a], -a))
+    # `index` finds the first largest count in C: K = 50257 counts per stage at GPT-2 scale
+    return list(counts).index(max(counts))
 
 
 def compute_plurality_win_probabilities(family: HiddenPathFamily, samples: int
