@@ -125,12 +125,15 @@ def check_LT1_rows_and_admissibility() -> CheckOutcome:
         assert "floor(1/lambda) = 2" in err.rule, err
     else:
         raise AssertionError("docs/theory.md's inadmissible LT1 example was accepted")
-    try:  # the refusal names the node over the cap, not the root (which is at the cap)
-        LeaderTrie(3, 2, F(1, 2), [(0, 0), (0, 1), (0, 2), (1, 0)])
-    except InvalidDefinition as err:
-        assert "internal node (0,) has 3 leaders" in err.rule, err
-    else:
-        raise AssertionError("a node with 3 leaders at lambda = 1/2 was accepted")
+    # the refusal names the node over the cap, not the root (below the cap, or at it)
+    for responses in ([(0, 0), (0, 1), (0, 2)], [(0, 0), (0, 1), (0, 2), (1, 0)]):
+        try:
+            LeaderTrie(3, 2, F(1, 2), responses)
+        except InvalidDefinition as err:
+            assert "internal node (0,) has 3 leaders" in err.rule, (responses, err)
+        else:
+            raise AssertionError(f"{responses}: a node with 3 leaders at lambda = 1/2 was "
+                                 "accepted")
     return CheckOutcome(count, "rows (K, lambda, l)")
 
 
