@@ -29,6 +29,7 @@ load: `uptime`).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import time
@@ -115,6 +116,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--freeze-gc", action="store_true",
+                        help="move the model's objects out of the collector's sight "
+                             "(gc.freeze) before the runs, as the CLI commands do")
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.learners.split(",") if n.strip()]
     if not names or any(n not in LEARNERS for n in names):
@@ -127,6 +131,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     start = time.perf_counter()
     model = tiny_gpt2(K, seed=0, **SHAPE)
     build_seconds = time.perf_counter() - start
+    if args.freeze_gc:
+        gc.collect()
+        gc.freeze()
     path_rng = random.Random(args.seed)
     z = tuple(path_rng.randrange(K) for _ in range(H))
     m = compute_cps_m(cps_family(K, H, ALPHA), DELTA)
