@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from revision import extract  # benchmarks/revision.py, beside this script
+
 BASE = {"vocab": "3", "horizon": "20", "alpha": "1/2", "delta": "1/20", "queries": "1000"}
 CASES: tuple[tuple[str, dict[str, str]], ...] = (
     ("base", {}),
@@ -69,18 +70,6 @@ def timed(args: list[str], pythonpath: str | None, timeout: float) -> str:
         last = (done.stderr.strip().splitlines() or ["?"])[-1]
         return f"fails after {seconds:.1f} s: {last[:60]}"
     return f"{seconds:.2f} s"
-
-
-def extract(revision: str, folder: Path) -> str:
-    """The packages of `revision`, laid out as `genaccess/...` under `folder`."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "spec",
-                              "reference", "proofs"], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    package = folder / "genaccess"
-    package.mkdir()
-    for name in ("spec", "reference", "proofs"):
-        (package / name).symlink_to(folder / name)
-    return str(folder)
 
 
 def main() -> None:

@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from revision import extract  # benchmarks/revision.py, beside this script
+
 from genaccess.reference import gap_tasks
 from genaccess.reference.gap_config import GapConfig
 from genaccess.reference.policy_gradient import (
@@ -44,7 +46,6 @@ from genaccess.reference.policy_gradient import (
 )
 from genaccess.spec.hidden_path import HiddenPathFamily
 
-ROOT = Path(__file__).resolve().parents[1]
 EVALUATIONS = ((3, 6), (3, 12), (100, 6), (1000, 2), (1000, 6), (1000, 12))
 """(K, H) of table 1."""
 COMMANDS = ((3, "2:12"), (1000, "2"), (1000, "2:12"))
@@ -80,18 +81,6 @@ def evaluation_row(K: int, H: int) -> str:
     new = time.process_time() - start
     return (f"| {K} | {H} | {len(policy.theta)} | {train:.2f} | {old:.3f} | {new:.4f} | "
             f"{old / new:.0f}x | {before == after} |")
-
-
-def extract(revision: str, folder: Path) -> str:
-    """The packages of `revision`, laid out as `genaccess/...` under `folder`."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", revision, "spec",
-                              "reference", "proofs"], capture_output=True, check=True)
-    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
-    package = folder / "genaccess"
-    package.mkdir()
-    for name in ("spec", "reference", "proofs"):
-        (package / name).symlink_to(folder / name)
-    return str(folder)
 
 
 def command(K: int, horizons: str, pythonpath: str | None, out: Path) -> str:
