@@ -617,3 +617,20 @@ def test_cli_refuses_a_folder_that_is_not_a_checkpoint_and_an_out_that_is_a_file
         assert main(["probe", "--target", "1", *argv]) == 2
         err = capsys.readouterr().err.strip()
         assert err.count("\n") == 0 and message in err, err
+
+
+def test_report_names_values_too_long_to_write_out() -> None:
+    """A reach over hundreds of depths has tens of thousands of digits: Python refuses to
+    print it in decimal (a traceback before this guard, at a 500-token target), so the
+    report names its size; short values stay exact decimals, and the JSON still dumps."""
+    from genaccess.reference.commands import probe_report
+
+    huge = Fraction(1, 10**5000)
+    assert probe_report._exact(Fraction(1, 3)) == "1/3"
+    assert probe_report._exact(huge) == (
+        "not written out: a 1-bit numerator over a 16,610-bit denominator")
+    assert probe_report._integer(12) == 12
+    assert probe_report._integer(10**5000) == "not written out: a 16,610-bit integer"
+    assert probe_report._count(10**5000, 5000.0) == "10^5000.00 (5,001 digits)"
+    assert probe_report._count(123, 2.09) == "123"
+    json.dumps({"reach": probe_report._exact(huge), "rollouts": probe_report._integer(10**5000)})

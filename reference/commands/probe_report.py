@@ -5,6 +5,7 @@ float renderings and rigorous enclosures labelled as such), the text layout, and
 from __future__ import annotations
 
 import json
+import math
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,8 @@ from genaccess.reference.probe import Probe, TargetCosts
 from genaccess.spec.intervals import decimal_bounds
 from genaccess.spec.probe import PluralityCost, TopCost, UnseenGap, log10_of
 
-EXACTNESS = ("Exact values are JSON integers or 'p/q' strings; every *_log10 and *_float "
+EXACTNESS = ("Exact values are JSON integers or 'p/q' strings (one past about 3,900 digits "
+             "is named by its size, 'not written out: ...'); every *_log10 and *_float "
              "field is a float rendering of the exact value beside it; every *_enclosure is "
              "a rigorous interval [low, high] (decimal endpoints rounded outwards).")
 
@@ -35,8 +37,31 @@ FORMULAS = {
 }
 
 
+EXACT_TEXT_BITS = 13_000
+"""Integers past this many bits (about 3,900 digits) are not written out in decimal: Python
+refuses to (its 4,300-digit limit), the conversion is quadratic, and a reach over hundreds
+of depths has tens of thousands of digits. Such a value is named by its size instead; it is
+still exact in memory, and the reach is the product of the listed per-depth `p`."""
+
+
+def _too_long(value: Fraction | int) -> str | None:
+    """The text that stands for a value too long to write in decimal, else None."""
+    parts = (value,) if isinstance(value, int) else (value.numerator, value.denominator)
+    bits = [abs(part).bit_length() for part in parts]
+    if max(bits) <= EXACT_TEXT_BITS:
+        return None
+    return (f"not written out: a {bits[0]:,}-bit integer" if len(bits) == 1 else
+            f"not written out: a {bits[0]:,}-bit numerator over a {bits[1]:,}-bit denominator")
+
+
 def _exact(value: Fraction | int | None) -> str | None:
-    return None if value is None else str(value)
+    if value is None:
+        return None
+    return _too_long(value) or str(value)
+
+
+def _integer(value: int | None) -> int | str | None:
+    return value if value is None else (_too_long(value) or value)
 
 
 def _float(value: Fraction | int | None) -> float | None:
@@ -97,7 +122,7 @@ def _target(index: int, costs: TargetCosts, top_k: tuple[int, ...]) -> dict[str,
         "index": index, "tokens": list(profile.tokens), "length": profile.length,
         "depths": depths, "reach": _exact(profile.rho), "reach_log10": _log10(profile.rho),
         "costs": {
-            "root_start": {**_claim("root_start"), "rollouts": costs.root_start,
+            "root_start": {**_claim("root_start"), "rollouts": _integer(costs.root_start),
                            "rollouts_log10": _log10(costs.root_start)},
             "unseen_gap": _unseen(costs.unseen),
             "sample_walk": {**_claim("sample_walk"), "queries": walk.queries,
@@ -125,7 +150,7 @@ def report(result: Probe, meta: dict[str, Any]) -> dict[str, Any]:
         "set": {
             "targets": len(result.targets), "deciding": [i + 1 for i in union.minimal],
             "reach": _exact(union.reach), "reach_log10": _log10(union.reach),
-            "root_start": {**_claim("root_start"), "rollouts": union.root_start,
+            "root_start": {**_claim("root_start"), "rollouts": _integer(union.root_start),
                            "rollouts_log10": _log10(union.root_start)},
             "unseen_gap": _unseen(union.unseen),
             "cheapest_walk": None if union.cheapest is None else union.cheapest + 1,
@@ -147,11 +172,13 @@ def depth_list(depths: list[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
-def _count(value: int | None, log10: float | None) -> str:
+def _count(value: int | str | None, log10: float | None) -> str:
     if value is None:
         return "never (rho = 0)"
-    text = f"{value:,}"
-    return text if len(text) <= 19 else f"10^{log10:.2f} ({len(str(value))} digits)"
+    if isinstance(value, int) and value < 10**18:
+        return f"{value:,}"
+    assert log10 is not None  # a count >= 10^18 (or too long to write) has its log10
+    return f"10^{log10:.2f} ({math.floor(log10) + 1:,} digits)"
 
 
 def _row(name: str, value: str, claim: str) -> str:
